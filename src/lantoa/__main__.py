@@ -1,0 +1,3 @@
+from lantoa.cli import main
+
+main()

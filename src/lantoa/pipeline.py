@@ -1,0 +1,121 @@
+"""The pipeline, top to bottom: page -> article -> enriched article -> store.
+
+Stage entry points (each a plain function over one record, so any executor can map it):
+
+- ``lantoa.collect.collect(target, ...)``    -> iterator of ``FetchedPage`` (or ``Failure``)
+- ``lantoa.extract.extract_page(page)``      -> ``Article`` (raises ``ExtractionError``)
+- ``lantoa.language.analyze(article)``       -> ``Analysis``
+- ``Store.save_article(enriched)``           -> ``SaveResult`` (dedup and index included)
+
+Extraction and analysis are pure and CPU-bound: they run in worker processes when ``workers`` > 1.
+Saving is serial, in the parent, one transaction per article, so a killed run keeps everything
+saved so far and a re-run skips it (same URL / same content -> ``unchanged``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from lantoa.errors import LantoaError
+from lantoa.records import EnrichedArticle, Failure, FetchedPage
+from lantoa.store.api import SaveResult, Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestSummary:
+    """What a run did, counted by outcome and by failure reason."""
+
+    saved: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> int:
+        return sum(self.saved.values())
+
+    @property
+    def failed(self) -> int:
+        return sum(self.failures.values())
+
+    def line(self) -> str:
+        parts = [f"{self.ok} stored ({', '.join(f'{v} {k}' for k, v in sorted(self.saved.items())) or 'none'})"]
+        parts.append(f"{self.failed} failed")
+        if self.failures:
+            parts.append("; ".join(f"{v}× {k}" for k, v in self.failures.most_common(5)))
+        return ", ".join(parts)
+
+
+def process_page(page: FetchedPage) -> EnrichedArticle | Failure:
+    """Extract and analyse one page; a bad page becomes a ``Failure`` with its one-line reason."""
+    from lantoa.extract import extract_page
+    from lantoa.language import analyze
+
+    target = page.origin or page.url
+    if page.error:
+        return Failure("collect", target, page.error, datetime.now(UTC))
+    try:
+        article = extract_page(page)
+    except LantoaError as exc:
+        return Failure("extract", target, str(exc), datetime.now(UTC))
+    try:
+        analysis = analyze(article)
+    except LantoaError as exc:
+        return Failure("analyze", target, str(exc), datetime.now(UTC))
+    return EnrichedArticle(article, analysis)
+
+
+def _processed(pages: Iterable[FetchedPage | Failure], workers: int) -> Iterator[EnrichedArticle | Failure]:
+    def passthrough(items: Iterable[FetchedPage | Failure]) -> Iterator[FetchedPage]:
+        for item in items:
+            if isinstance(item, Failure):
+                failures.append(item)
+            else:
+                yield item
+
+    failures: list[Failure] = []
+    if workers <= 1:
+        for page in passthrough(pages):
+            yield from failures
+            failures.clear()
+            yield process_page(page)
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            for result in pool.map(process_page, passthrough(pages), chunksize=8):
+                yield from failures
+                failures.clear()
+                yield result
+    yield from failures
+
+
+def ingest(
+    pages: Iterable[FetchedPage | Failure],
+    store: Store,
+    *,
+    workers: int = 1,
+    on_saved: object = None,
+) -> IngestSummary:
+    """Run extraction and analysis over ``pages`` and save each result; count every outcome."""
+    summary = IngestSummary()
+    for result in _processed(pages, workers):
+        if isinstance(result, Failure):
+            store.record_failure(result)
+            summary.failures[result.reason.split(":")[0][:80]] += 1
+            log.warning("%s failed: %s", result.target, result.reason, extra={"stage": result.stage})
+            continue
+        try:
+            saved: SaveResult = store.save_article(result)
+        except LantoaError as exc:
+            target = result.article.origin or result.article.url or result.article.title
+            store.record_failure(Failure("store", target, str(exc), datetime.now(UTC)))
+            summary.failures[str(exc)[:80]] += 1
+            continue
+        summary.saved[saved.status.value] += 1
+        if callable(on_saved):
+            on_saved(saved, result)
+    return summary
