@@ -91,6 +91,10 @@ class FetchedPage:
     """Where the bytes came from when not from the web: a file path, ``warc:path#offset``..."""
     error: str | None = None
     """One-line reason when the fetch failed; ``content`` is then empty."""
+    etag: str | None = None
+    """``ETag`` response header, kept by ``Store.record_page`` for the next conditional GET."""
+    last_modified: str | None = None
+    """``Last-Modified`` response header, kept by ``Store.record_page`` for conditional GET."""
 
     @property
     def content_hash(self) -> str:
