@@ -26,7 +26,9 @@ def test_every_setting_is_in_the_configuration_doc(name: str) -> None:
     assert f"`{name}`" in (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path,command", _walk(cli), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    "path,command", _walk(cli), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
 def test_every_command_has_help(path: tuple[str, ...], command: click.Command) -> None:
     assert (command.help or "").strip(), f"`lantoa {' '.join(path)}` has no help text"
     for param in command.params:

@@ -55,9 +55,15 @@ def cli(
 
 
 @cli.command("settings")
+@click.option("--markdown", is_flag=True, help="Print the defaults as the table of docs/configuration.md.")
 @pass_app
-def settings_command(app: AppContext) -> None:
+def settings_command(app: AppContext, markdown: bool) -> None:
     """List every setting with its current value and what it does."""
+    if markdown:
+        click.echo("| setting | default | what it does |\n|---|---|---|")
+        for name, default, help_text in Settings.documented():
+            click.echo(f"| `{name}` | `{default!r}` | {help_text} |")
+        return
     for name, _default, help_text in Settings.documented():
         value = getattr(app.settings, name)
         shown = "***" if ("password" in name or "secret" in name) and value else value

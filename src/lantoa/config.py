@@ -36,6 +36,11 @@ class Settings:
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
     log_format: str = _setting("text", "Log format on stderr: text (for people) or json (for log shippers).")
     workers: int = _setting(1, "Processes used by ingest for extraction and analysis (1: in-process).")
+    dask_scheduler: str = _setting(
+        "",
+        "Run extraction and analysis on Dask: a scheduler address (tcp://host:8786) or `local` for a "
+        "local cluster of `workers` processes; empty: no Dask.",
+    )
     secret_key: str = _setting(
         "", "Secret for signing sessions and webhooks; empty: generated once and kept in the database."
     )
@@ -44,7 +49,9 @@ class Settings:
     smtp_user: str = _setting("", "SMTP user name, if the server needs a login.")
     smtp_password: str = _setting("", "SMTP password.")
     smtp_from: str = _setting("lantoa@localhost", "Sender address of alert e-mails.")
-    alert_interval_s: int = _setting(15, "Seconds between two passes of the alert dispatcher in `lantoa serve`.")
+    alert_interval_s: int = _setting(
+        15, "Seconds between two passes of the alert dispatcher in `lantoa serve`."
+    )
 
     @classmethod
     def load(cls, config_file: str | Path | None = None, **overrides: Any) -> Settings:
@@ -72,7 +79,7 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         converted: dict[str, Any] = {}
         for name, value in values.items():
-            kind = type(known[name].default)
+            kind: type[Any] = type(known[name].default)
             try:
                 converted[name] = kind(value) if not isinstance(value, kind) else value
             except (TypeError, ValueError) as exc:

@@ -7,7 +7,8 @@ Stage entry points (each a plain function over one record, so any executor can m
 - ``lantoa.language.analyze(article)``       -> ``Analysis``
 - ``Store.save_article(enriched)``           -> ``SaveResult`` (dedup and index included)
 
-Extraction and analysis are pure and CPU-bound: they run in worker processes when ``workers`` > 1.
+Extraction and analysis are pure and CPU-bound: an executor runs them in-process, in a local process
+pool or on a Dask cluster (``lantoa.executors``).
 Saving is serial, in the parent, one transaction per article, so a killed run keeps everything
 saved so far and a re-run skips it (same URL / same content -> ``unchanged``).
 """
@@ -16,12 +17,12 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from lantoa.errors import LantoaError
+from lantoa.executors import Executor, InProcess
 from lantoa.records import EnrichedArticle, Failure, FetchedPage
 from lantoa.store.api import SaveResult, Store
 
@@ -44,7 +45,9 @@ class IngestSummary:
         return sum(self.failures.values())
 
     def line(self) -> str:
-        parts = [f"{self.ok} stored ({', '.join(f'{v} {k}' for k, v in sorted(self.saved.items())) or 'none'})"]
+        parts = [
+            f"{self.ok} stored ({', '.join(f'{v} {k}' for k, v in sorted(self.saved.items())) or 'none'})"
+        ]
         parts.append(f"{self.failed} failed")
         if self.failures:
             parts.append("; ".join(f"{v}× {k}" for k, v in self.failures.most_common(5)))
@@ -70,39 +73,25 @@ def process_page(page: FetchedPage) -> EnrichedArticle | Failure:
     return EnrichedArticle(article, analysis)
 
 
-def _processed(pages: Iterable[FetchedPage | Failure], workers: int) -> Iterator[EnrichedArticle | Failure]:
-    def passthrough(items: Iterable[FetchedPage | Failure]) -> Iterator[FetchedPage]:
-        for item in items:
-            if isinstance(item, Failure):
-                failures.append(item)
-            else:
-                yield item
-
-    failures: list[Failure] = []
-    if workers <= 1:
-        for page in passthrough(pages):
-            yield from failures
-            failures.clear()
-            yield process_page(page)
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            for result in pool.map(process_page, passthrough(pages), chunksize=8):
-                yield from failures
-                failures.clear()
-                yield result
-    yield from failures
+def process_item(item: FetchedPage | Failure) -> EnrichedArticle | Failure:
+    """``process_page``, letting failures from the collect stage pass through in order."""
+    return item if isinstance(item, Failure) else process_page(item)
 
 
 def ingest(
     pages: Iterable[FetchedPage | Failure],
     store: Store,
     *,
-    workers: int = 1,
-    on_saved: object = None,
+    executor: Executor | None = None,
+    on_saved: Callable[[SaveResult, EnrichedArticle], None] | None = None,
 ) -> IngestSummary:
-    """Run extraction and analysis over ``pages`` and save each result; count every outcome."""
+    """Run extraction and analysis over ``pages`` and save each result; count every outcome.
+
+    ``executor`` runs extraction and analysis (in-process by default; see ``lantoa.executors``);
+    saving stays in this process, one transaction per article, in input order.
+    """
     summary = IngestSummary()
-    for result in _processed(pages, workers):
+    for result in (executor or InProcess()).map(process_item, pages):
         if isinstance(result, Failure):
             store.record_failure(result)
             summary.failures[result.reason.split(":")[0][:80]] += 1
@@ -116,6 +105,6 @@ def ingest(
             summary.failures[str(exc)[:80]] += 1
             continue
         summary.saved[saved.status.value] += 1
-        if callable(on_saved):
+        if on_saved is not None:
             on_saved(saved, result)
     return summary
