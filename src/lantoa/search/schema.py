@@ -1,0 +1,88 @@
+"""Tables of the search component, registered as the ``search`` migration series.
+
+Why a separate index next to the store's ``articles`` table: the full-text part is backend
+specific (an FTS5 virtual table on SQLite, a tsvector with a GIN index on PostgreSQL) and the
+filter keys are folded (``nghe an`` = ``Nghệ An``), which neither database can compute in SQL.
+Everything else (dates, levels, groups) is read from the store's own indexed columns.
+
+- ``search_fts`` (SQLite): FTS5 with two columns, ``exact`` (canonical lower-case syllables) and
+  ``folded`` (the same without diacritics); rowid = article id.
+- ``search_tsv`` (PostgreSQL): one ``tsvector`` per article where every folded syllable and, when
+  it differs, its exact twin sit at the same position, so phrases work across both forms.
+- ``search_keys``: (kind, key, article_id) for theme, source, province, person, doc, topic.
+- ``saved_searches``: named queries (the web app turns them into alerts).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.engine import Connection
+
+from lantoa.store.api import Migration, register_migrations
+from lantoa.store.schema import IdType, UTCDateTime
+
+metadata = MetaData()
+
+search_keys = Table(
+    "search_keys",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(300), primary_key=True),
+    Column("article_id", IdType, primary_key=True),
+    Index("ix_search_keys_article", "article_id"),
+)
+
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("owner", String(200)),
+    UniqueConstraint("name", name="uq_saved_searches_name"),
+)
+
+FTS_TABLE = "search_fts"
+
+fts_metadata = MetaData()
+"""Never used with ``create_all``: the FTS5 virtual table is created by its own DDL below."""
+
+search_fts = Table(
+    FTS_TABLE,
+    fts_metadata,
+    Column("rowid", Integer, primary_key=True),
+    Column("exact", Text),
+    Column("folded", Text),
+    Column(FTS_TABLE, Text),  # FTS5's hidden column named after the table: the MATCH target
+    Column("rank", Text),
+)
+
+pg_metadata = MetaData()
+
+search_tsv = Table(
+    "search_tsv",
+    pg_metadata,
+    Column("article_id", IdType, primary_key=True, autoincrement=False),
+    Column("tsv", TSVECTOR, nullable=False),
+    Index("ix_search_tsv_gin", "tsv", postgresql_using="gin"),
+)
+
+_FTS5_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+    "exact, folded, tokenize = 'unicode61 remove_diacritics 0')"
+)
+
+
+def _v1(conn: Connection) -> None:
+    """Full-text index (per backend), filter keys and saved searches."""
+    metadata.create_all(conn)
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(_FTS5_DDL))
+    else:
+        pg_metadata.create_all(conn)
+
+
+MIGRATIONS: list[Migration] = [_v1]
+register_migrations("search", MIGRATIONS)
