@@ -1,0 +1,37 @@
+"""Text normalisation for duplicate detection: what counts as "the same text".
+
+NFC (so that decomposed and precomposed Vietnamese letters compare equal), lower case,
+punctuation and symbols folded to spaces, runs of whitespace folded to one space. Diacritics
+are kept: "Đảng" and "đang" are different words and must not make two stories look alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from lantoa.records import Article
+
+_NON_WORD = re.compile(r"[^\w]+|_+", re.UNICODE)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, lower case, punctuation and whitespace folded: ``"Hà Nội,  2024!"`` -> ``"hà nội 2024"``."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def text_hash(article: Article) -> str:
+    """sha256 of the normalised headline, lead and body: equal hashes mean exact duplicates."""
+    return hashlib.sha256(normalize_text(article.full_text).encode("utf-8")).hexdigest()
+
+
+def dedup_text(article: Article) -> str:
+    """The text near-duplicate detection compares: lead and body, not the headline.
+
+    Republishers rewrite headlines far more often than bodies, so the headline would only add
+    noise; an article with no body falls back to its headline so that it still has a fingerprint.
+    """
+    body = "\n".join(p for p in (article.lead, *article.paragraphs) if p)
+    return body or article.title
