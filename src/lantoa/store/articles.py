@@ -14,7 +14,6 @@ leaves the article with all of its side rows, duplicate-index rows and search-in
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -38,18 +37,6 @@ from lantoa.store.schema import (
 from lantoa.store.serialize import article_row, row_article
 
 log = logging.getLogger(__name__)
-
-
-def _search_hooks() -> tuple[Any, Any] | None:
-    """``(index_article, unindex_article)`` of ``lantoa.search.index``, None until it exists."""
-    try:
-        module = importlib.import_module("lantoa.search.index")
-    except ModuleNotFoundError as exc:
-        if exc.name == "lantoa.search.index":
-            # TODO(store): drop this fallback once lantoa.search.index is committed.
-            return None
-        raise
-    return module.index_article, module.unindex_article
 
 
 def filter_clauses(f: ArticleFilter) -> list[ColumnElement[bool]]:
@@ -144,7 +131,8 @@ def save(conn: Connection, enriched: EnrichedArticle) -> SaveResult:
             )
         ).first()
     now = datetime.now(UTC)
-    hooks = _search_hooks()
+    from lantoa.search.index import index_article, unindex_article  # lazy: search imports the store
+
     if existing is not None:
         article_id = int(existing.id)
         if existing.record_hash == row["record_hash"]:
@@ -153,8 +141,7 @@ def save(conn: Connection, enriched: EnrichedArticle) -> SaveResult:
         if art.url is None and stored_url is not None:
             return _result(conn, article_id, SaveStatus.UNCHANGED)
         remove_article(conn, article_id)
-        if hooks:
-            hooks[1](conn, article_id)
+        unindex_article(conn, article_id)
         conn.execute(update(articles).where(articles.c.id == article_id).values(updated_at=now, **row))
         status = SaveStatus.UPDATED
     else:
@@ -163,8 +150,7 @@ def save(conn: Connection, enriched: EnrichedArticle) -> SaveResult:
         status = SaveStatus.NEW
     _write_side_tables(conn, article_id, enriched)
     placement = place_article(conn, article_id, art, row["text_hash"])
-    if hooks:
-        hooks[0](conn, article_id, enriched)
+    index_article(conn, article_id, enriched)
     return _result(conn, article_id, status, placement.matched)
 
 

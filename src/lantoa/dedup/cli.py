@@ -1,0 +1,61 @@
+"""``lantoa duplicates``: the duplicate groups found at ingest, canonical article first."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from lantoa.cli import AppContext, pass_app
+from lantoa.dedup.groups import DuplicateGroup, GroupMember, list_groups
+from lantoa.store.api import open_store
+
+
+def _member_json(m: GroupMember) -> dict[str, object]:
+    return {
+        "id": m.id,
+        "url": m.url,
+        "source": m.source,
+        "title": m.title,
+        "published": m.published.isoformat() if m.published else None,
+    }
+
+
+def _table(groups: list[DuplicateGroup]) -> None:
+    for g in groups:
+        c = g.canonical
+        day = c.published.date().isoformat() if c.published else "—"
+        click.echo(f"Nhóm {g.group_id} · {g.size} bài · gốc #{c.id} {day} [{c.source or '—'}] {c.title}")
+        for m in g.copies:
+            mday = m.published.date().isoformat() if m.published else "—"
+            click.echo(f"    #{m.id} {mday} [{m.source or '—'}] {m.title}  {m.url or ''}")
+
+
+@click.command("duplicates")
+@click.option("--db", help="Database (SQLite file or postgresql:// URL); default: setting `db`.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Groups shown at most (0: all).")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@pass_app
+def duplicates_command(app: AppContext, db: str | None, limit: int, fmt: str) -> None:
+    """List duplicate groups (largest first): canonical article (earliest published) and its copies."""
+    store = open_store(db or app.settings.db)
+    try:
+        groups = list_groups(store, limit or None)
+    finally:
+        store.close()
+    if fmt == "jsonl":
+        for g in groups:
+            record = {
+                "group_id": g.group_id,
+                "size": g.size,
+                "canonical": _member_json(g.canonical),
+                "copies": [_member_json(m) for m in g.copies],
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        _table(groups)
+        if not groups:
+            click.echo("Không có nhóm bài trùng. (No duplicate groups.)")
+
+
+commands = [duplicates_command]
