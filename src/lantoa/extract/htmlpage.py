@@ -1,0 +1,104 @@
+"""One HTML page -> ``Article``: metadata first (on the intact tree), then the body."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from lantoa.errors import ExtractionError
+from lantoa.extract.authors import trailing_byline
+from lantoa.extract.body import Body, _norm, clean_tree, extract_body
+from lantoa.extract.dates import parse_date
+from lantoa.extract.language import guess_language
+from lantoa.extract.lexicon import profiles, site_profile
+from lantoa.extract.meta import read_meta
+from lantoa.records import Article, PageType
+
+log = logging.getLogger(__name__)
+
+_ARTICLE_MIN_CHARS = 500
+"""Body text under which a page is a listing unless it says it is an article."""
+_MARKED_MIN_CHARS = 150
+
+
+def _listing(url: str | None, body: Body, marked: bool, dated: bool) -> bool:
+    """A home, section or listing page rather than an article.
+
+    An article page says so (JSON-LD, article:published_time) or shows a date and a body of
+    running text; a listing shows teasers: short texts, many links, a date on every item.
+    """
+    path = urlsplit(url).path if url else ""
+    if url and path in ("", "/") and not marked:
+        return True
+    if marked:
+        return body.chars < _MARKED_MIN_CHARS
+    date_lines = sum(1 for p in body.paragraphs if len(p) < 60 and parse_date(p) is not None)
+    if body.chars < _ARTICLE_MIN_CHARS or body.link_density >= 0.35 or date_lines >= 3:
+        return True
+    return not dated and (body.chars < 1500 or body.link_density >= 0.2)
+
+
+def extract_html(
+    text: str, url: str | None, *, source: str | None = None, origin: str | None = None
+) -> Article:
+    """Parse ``text`` (decoded HTML) into an article or a listing page."""
+    tree = LexborHTMLParser(text)
+    if tree.body is None and tree.head is None:
+        raise ExtractionError("not an HTML page: no <head> or <body>")
+    generic, _sites = profiles()
+    host = urlsplit(url).hostname if url else None
+    meta_url = None
+    site = site_profile(host)
+    if site is None:
+        canonical = tree.css_first('link[rel="canonical"][href]') or tree.css_first('meta[property="og:url"]')
+        if canonical is not None:
+            meta_url = canonical.attributes.get("href") or canonical.attributes.get("content")
+            site = site_profile(urlsplit(meta_url).hostname if meta_url else None)
+    chain = (site, generic) if site else (generic,)
+    meta = read_meta(tree, chain, url or meta_url)
+
+    clean_tree(tree)
+    skip = {_norm(meta.title), _norm(meta.h1), _norm(meta.lead)} - {""}
+    body, _container = extract_body(tree, chain, skip)
+    paragraphs = list(body.paragraphs)
+    authors = meta.authors
+    tail, used = trailing_byline(paragraphs, meta.site_names)
+    if used:
+        paragraphs = paragraphs[:-used]
+        authors = authors or tail
+    if not meta.title and not paragraphs:
+        raise ExtractionError("no text in page: neither a headline nor a body")
+
+    page_type = PageType.ARTICLE
+    if _listing(meta.url, body, meta.article_marked, meta.published is not None):
+        page_type = PageType.LISTING
+    title = meta.title or (paragraphs[0][:200] if paragraphs else "")
+    language = guess_language(" ".join([title, meta.lead, *paragraphs[:20]]), meta.lang)
+    if page_type is PageType.LISTING:
+        return Article(
+            url=meta.url,
+            title=title,
+            page_type=page_type,
+            source=source,
+            published=meta.published,
+            language=language,
+            fetched_url=url,
+            origin=origin,
+        )
+    return Article(
+        url=meta.url,
+        title=title,
+        page_type=page_type,
+        source=source,
+        published=meta.published,
+        authors=authors,
+        lead=meta.lead,
+        paragraphs=tuple(paragraphs),
+        captions=body.captions,
+        language=language,
+        fetched_url=url,
+        origin=origin,
+        updated=meta.updated,
+    )
