@@ -23,8 +23,6 @@ log = logging.getLogger(__name__)
 
 MAX_SITEMAP_DOCS = 50
 """Sitemap documents read per seed at most (indexes of news sites can list thousands)."""
-MAX_ATTEMPTS = 3
-"""Fetches of one frontier URL, across runs, before it is given up."""
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -113,62 +111,85 @@ def collect_url(
 def crawl_source(
     source: Source, store: Store, fetcher: Fetcher, *, max_pages: int | None = None
 ) -> Iterator[FetchedPage | Failure]:
+    """One poll of a source, page by page (see ``crawl_batches``).
+
+    A page's frontier entry is marked done when the caller asks for the next item, that is
+    after it handled the page: a crawl killed meanwhile fetches that page again on resume (the
+    store's idempotent save makes that harmless) and never loses it.
+    """
+    for batch in crawl_batches(source, store, fetcher, max_pages=max_pages, batch_size=1):
+        yield from batch
+
+
+def crawl_batches(
+    source: Source,
+    store: Store,
+    fetcher: Fetcher,
+    *,
+    max_pages: int | None = None,
+    batch_size: int = 20,
+) -> Iterator[list[FetchedPage | Failure]]:
     """One poll of a source: seeds (feeds, sitemaps, home page) into the frontier, then drain it.
 
-    Pages are yielded before their frontier entry is marked done: a crawl killed while the
-    consumer handles a page fetches that page again on resume (the store's idempotent save
-    makes that harmless), never loses it.
+    Pages come in batches; the batch's frontier entries are marked done only when the caller
+    asks for the next batch, so a caller that saves a whole batch (possibly in worker
+    processes) before asking again never loses a page to a kill.
     """
     crawl = source.crawl
     name = source.name
     budget = max_pages if max_pages is not None else crawl.max_pages
+    seed_failures: list[FetchedPage | Failure] = []
     for seed in (*source.feeds, *source.sitemaps):
         urls, failures, page = expand_seed(seed, fetcher, crawl, source=name, limit=budget)
-        yield from failures
+        seed_failures.extend(failures)
         if page is not None:
-            urls = [u for u in discover_links(page.content, page.final_url or seed)]
+            urls = list(discover_links(page.content, page.final_url or seed))
         store.frontier_add(name, ((u, 1) for u in urls))
     if crawl.max_depth > 0:
         home = fetcher.fetch(source.home_url, crawl, source=name)
         if home.error:
-            yield _failure(source.home_url, home.error)
+            seed_failures.append(_failure(source.home_url, home.error))
         elif home.status != 304 and _is_html(home):
             links = discover_links(home.content, home.final_url or source.home_url)
             store.frontier_add(name, ((u, 1) for u in links))
-    yield from drain_frontier(source, store, fetcher, budget=budget)
+    if seed_failures:
+        yield seed_failures
+    yield from _drain(source, store, fetcher, budget=budget, batch_size=max(1, batch_size))
 
 
-def drain_frontier(
-    source: Source, store: Store, fetcher: Fetcher, *, budget: int
-) -> Iterator[FetchedPage | Failure]:
+def _drain(
+    source: Source, store: Store, fetcher: Fetcher, *, budget: int, batch_size: int
+) -> Iterator[list[FetchedPage | Failure]]:
     """Fetch pending frontier URLs of ``source`` (at most ``budget``), oldest first."""
     crawl = source.crawl
     tried: set[str] = set()
     while budget > 0:
-        items = [i for i in store.frontier_next(source.name, min(50, budget)) if i.url not in tried]
+        items = [i for i in store.frontier_next(source.name, min(batch_size, budget)) if i.url not in tried]
         if not items:
             return
+        batch: list[FetchedPage | Failure] = []
+        handed: list[str] = []
         for item in items:
-            if budget <= 0:
-                return
             budget -= 1
             tried.add(item.url)
             page = fetcher.fetch(item.url, crawl, source=source.name)
             if page.error:
-                retry = is_transient(page) and item.attempts + 1 < MAX_ATTEMPTS
-                store.frontier_done(item.url, error=page.error, retry=retry)
-                yield _failure(item.url, page.error)
+                store.frontier_done(item.url, error=page.error, retry=is_transient(page))
+                batch.append(_failure(item.url, page.error))
                 continue
             if page.status == 304:
                 store.frontier_done(item.url)
                 continue
             if item.depth < crawl.max_depth and _is_html(page):
                 base = page.final_url or item.url
-                store.frontier_add(
-                    source.name, ((u, item.depth + 1) for u in discover_links(page.content, base))
-                )
-            yield page
-            store.frontier_done(item.url)
+                links = discover_links(page.content, base)
+                store.frontier_add(source.name, ((u, item.depth + 1) for u in links))
+            batch.append(page)
+            handed.append(item.url)
+        if batch:
+            yield batch
+        for url in handed:
+            store.frontier_done(url)
 
 
 def crawl_sources(
@@ -187,10 +208,11 @@ def watch(
     sources: Callable[[], list[Source]],
     store: Store,
     fetcher: Fetcher,
-    consume: Callable[[Iterator[FetchedPage | Failure], Source], None],
+    consume: Callable[[Iterator[list[FetchedPage | Failure]], Source], None],
     *,
     stop: threading.Event | None = None,
     clock: Callable[[], float] = time.monotonic,
+    batch_size: int = 1,
 ) -> None:
     """Poll each source at its own ``crawl.interval_s`` until ``stop`` is set (or Ctrl-C).
 
@@ -206,7 +228,7 @@ def watch(
         for source in ready:
             if stop.is_set():
                 return
-            consume(crawl_source(source, store, fetcher), source)
+            consume(crawl_batches(source, store, fetcher, batch_size=batch_size), source)
             due[source.name] = clock() + source.crawl.interval_s
         pending = [due.get(n, now) for n in current]
         wait = max(0.5, min(pending) - clock()) if pending else 5.0
