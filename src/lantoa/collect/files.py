@@ -217,23 +217,30 @@ def collect_warc(path: Path, *, source: str | None = None) -> Iterator[FetchedPa
     target = str(path)
     try:
         with open(path, "rb") as fh:
+            head = fh.read(512)
+            if head.startswith(b"\x1f\x8b"):
+                head = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(head, 64)
+            if not head.lstrip().startswith((b"WARC/", b"filedesc://")):
+                yield _failure(target, "not a valid WARC file: no WARC/ or ARC header")
+                return
+            fh.seek(0)
             iterator = ArchiveIterator(fh, arc2warc=True)
             for record in iterator:
                 if record.rec_type != "response":
                     continue
-                offset = iterator.get_record_offset()
-                origin = f"{target}#{offset}"
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 http = record.http_headers
                 content_type = (http.get_header("Content-Type") if http else None) or ""
                 mime = content_type.split(";")[0].strip().lower()
                 if mime and mime not in ("text/html", "application/xhtml+xml", "text/plain"):
                     continue
+                # The body must be read before asking for the offset (warcio reads lazily).
                 try:
                     body = record.content_stream().read()
                 except (OSError, EOFError, zlib.error, ValueError) as exc:
-                    yield _failure(origin, f"broken WARC record: {exc}")
+                    yield _failure(f"{target}#{iterator.get_record_offset()}", f"broken WARC record: {exc}")
                     continue
+                origin = f"{target}#{iterator.get_record_offset()}"
                 status = None
                 if http is not None:
                     try:
