@@ -124,7 +124,8 @@ def place_article(conn: Connection, article_id: int, article: Article, text_hash
         group_id = int(conn.execute(select(articles.c.group_id).where(articles.c.id == matched)).scalar_one())
         conn.execute(update(dup_groups).where(dup_groups.c.id == group_id).values(size=dup_groups.c.size + 1))
     conn.execute(update(articles).where(articles.c.id == article_id).values(group_id=group_id))
-    recanonicalise(conn, group_id)
+    if matched is not None:
+        recanonicalise(conn, group_id)
     return Placement(group_id, matched)
 
 

@@ -38,6 +38,9 @@ from lantoa.store.serialize import article_row, row_article
 
 log = logging.getLogger(__name__)
 
+STREAM_BATCH = 500
+"""Rows fetched per round trip by ``iterate`` (a server-side cursor on PostgreSQL)."""
+
 
 def filter_clauses(f: ArticleFilter) -> list[ColumnElement[bool]]:
     """WHERE conditions of an ``ArticleFilter`` on ``articles`` (shared with search and exports).
@@ -199,7 +202,7 @@ def iterate(
     if limit is not None:
         query = query.limit(limit)
     with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=500).execute(query)
+        result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(query)
         for row in result:
             yield _stored(row)
 
