@@ -1,0 +1,130 @@
+"""``lantoa serve``, ``lantoa users add|passwd|list`` and ``lantoa alerts run``: thin over the library."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from lantoa.cli import AppContext, pass_app
+from lantoa.store.api import open_store
+from lantoa.web import schema as _schema  # noqa: F401 - registers the "web" migrations
+from lantoa.web.users import Role, UserService
+
+DB_HELP = "Database (SQLite file or postgresql:// URL); default: setting `db`."
+
+
+@click.command("serve")
+@click.option("--db", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-alerts", is_flag=True, help="Do not run the alert dispatcher loop in this process.")
+@pass_app
+def serve_command(app: AppContext, db: str | None, host: str, port: int, no_alerts: bool) -> None:
+    """Serve the web app and API (alerts are checked every `alert_interval_s` seconds)."""
+    import uvicorn
+
+    from lantoa.web.app import create_app
+
+    settings = dataclasses.replace(app.settings, db=db or app.settings.db)
+    web = create_app(settings, run_alerts=not no_alerts)
+    users = web.state.users
+    if users.count() == 0:
+        click.echo("No user yet: create the first admin with `lantoa users add NAME --role admin`.", err=True)
+    click.echo(f"Lantoa is serving at http://{host}:{port} (Ctrl-C to stop)", err=True)
+    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Accounts of the web app: add, change a password, list."""
+
+
+def _service(app: AppContext, db: str | None) -> UserService:
+    store = open_store(db or app.settings.db)
+    return UserService(store.engine)
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default="viewer",
+    show_default=True,
+    help="admin, editor or viewer.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of the user's pages.",
+)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (asked when not given; at least 8 characters).",
+)
+@click.option("--db", help=DB_HELP)
+@pass_app
+def users_add(app: AppContext, username: str, role: str, lang: str, password: str, db: str | None) -> None:
+    """Create a user (the first admin is created this way)."""
+    user = _service(app, db).add(username, password, Role(role), lang)
+    click.echo(f"user {user.username} created ({user.role.value})")
+
+
+@users_group.command("passwd")
+@click.argument("username")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="New password (asked when not given).",
+)
+@click.option("--db", help=DB_HELP)
+@pass_app
+def users_passwd(app: AppContext, username: str, password: str, db: str | None) -> None:
+    """Change a user's password; their open sessions are closed."""
+    _service(app, db).set_password(username, password)
+    click.echo(f"password of {username} changed")
+
+
+@users_group.command("list")
+@click.option("--db", help=DB_HELP)
+@pass_app
+def users_list(app: AppContext, db: str | None) -> None:
+    """List users with their role."""
+    for user in _service(app, db).list():
+        state = "" if user.active else " (disabled)"
+        click.echo(f"{user.username}\t{user.role.value}\t{user.lang}\t{user.created_at:%Y-%m-%d}{state}")
+
+
+@click.group("alerts")
+def alerts_group() -> None:
+    """Alert checks and deliveries outside the web server (for cron)."""
+
+
+@alerts_group.command("run")
+@click.option("--db", help=DB_HELP)
+@pass_app
+def alerts_run(app: AppContext, db: str | None) -> None:
+    """One pass: check every active alert, then send due e-mails and webhooks."""
+    from lantoa.web.alerts import check_alerts
+    from lantoa.web.delivery import Dispatcher
+
+    store = open_store(db or app.settings.db)
+    try:
+        events = check_alerts(store.engine, store)
+        summary = Dispatcher(store.engine, app.settings).run_once()
+    finally:
+        store.close()
+    click.echo(
+        f"{events} new event(s); {summary.sent} sent, {summary.retried} to retry, {summary.failed} failed"
+    )
+
+
+commands = [serve_command, users_group, alerts_group]

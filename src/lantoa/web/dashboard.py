@@ -1,0 +1,255 @@
+"""Dashboard aggregates: volume by theme over time, coverage by level and province, top stories,
+documents, people and the latest relevant articles; duplicate groups are counted once.
+
+Aggregate SQL on the core tables computes everything; the result is cached for a minute per
+filter set, because officers reload the same morning view many times and the figures do not
+need to be fresher than the alert loop.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import ColumnElement, distinct, func, select
+
+from lantoa.records import VN_TZ
+from lantoa.store import schema as core
+from lantoa.store.api import ArticleFilter, Store
+
+CACHE_TTL_S = 60.0
+THEMES = (
+    "doi-ngoai",
+    "bien-dao",
+    "bien-gioi",
+    "iuu",
+    "chi-dao-dang",
+    "dau-tranh-tu-tuong",
+    "thong-tin-doi-ngoai",
+    "kinh-te",
+    "quoc-phong-an-ninh",
+    "van-hoa-xa-hoi",
+    "nguoi-viet-nuoc-ngoai",
+    "nhan-quyen-ton-giao",
+)
+LEVELS = ("central", "province", "commune", "press", "foreign", "other")
+
+
+@cache
+def provinces() -> tuple[tuple[str, str], ...]:
+    """(code, official name) of the 34 provinces and cities since 1 July 2025."""
+    text = resources.files("lantoa.web").joinpath("provinces.json").read_text(encoding="utf-8")
+    return tuple((p["code"], p["name"]) for p in json.loads(text))
+
+
+def province_key(name: str) -> str:
+    """Compare province names whatever their prefix: 'Tỉnh Nghệ An', 'Nghệ An', 'TP Huế'."""
+    s = unicodedata.normalize("NFC", name).strip().lower()
+    for prefix in ("thành phố ", "tp. ", "tp ", "tỉnh "):
+        if s.startswith(prefix):
+            s = s[len(prefix) :]
+    return s
+
+
+@dataclass(frozen=True)
+class Story:
+    article_id: int
+    title: str
+    source: str | None
+    copies: int
+
+
+@dataclass(frozen=True)
+class Latest:
+    article_id: int
+    title: str
+    source: str | None
+    published: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    since: date
+    until: date
+    days: tuple[date, ...]
+    by_theme_day: dict[str, tuple[int, ...]]
+    """Theme slug -> groups per day (aligned with ``days``)."""
+    total_groups: int
+    by_level: tuple[tuple[str, int], ...]
+    by_province: tuple[tuple[str, int], ...]
+    """All 34 provinces, in official order, with their group counts (zeros included)."""
+    top_stories: tuple[Story, ...]
+    top_documents: tuple[tuple[str, int], ...]
+    top_people: tuple[tuple[str, int], ...]
+    latest: tuple[Latest, ...]
+    computed_in_s: float
+
+
+def _where(filters: ArticleFilter, since: date, until: date) -> list[ColumnElement[bool]]:
+    a = core.articles
+    conds: list[ColumnElement[bool]] = [
+        a.c.published_date >= since,
+        a.c.published_date <= until,
+        a.c.page_type == "article",
+    ]
+    if filters.source:
+        conds.append(a.c.source == filters.source)
+    if filters.level:
+        conds.append(a.c.level == filters.level)
+    if filters.province:
+        conds.append(a.c.province == filters.province)
+    if filters.relevant is not None:
+        conds.append(a.c.relevant.is_(filters.relevant))
+    if filters.theme:
+        th = core.article_themes
+        conds.append(
+            select(th.c.article_id).where(th.c.article_id == a.c.id, th.c.slug == filters.theme).exists()
+        )
+    return conds
+
+
+def _groups() -> Any:
+    return func.count(distinct(core.articles.c.group_id))
+
+
+def compute(store: Store, filters: ArticleFilter) -> Dashboard:
+    """Aggregate queries on the core tables (``COUNT(DISTINCT group_id)`` counts stories once)."""
+    started = time.perf_counter()
+    until = filters.until or datetime.now(VN_TZ).date()
+    since = filters.since or until - timedelta(days=29)
+    days = tuple(since + timedelta(days=i) for i in range((until - since).days + 1))
+    index = {d: i for i, d in enumerate(days)}
+    a, th = core.articles, core.article_themes
+    where = _where(filters, since, until)
+    theme_days: dict[str, list[int]] = {}
+    with store.engine.connect() as conn:
+        q = (
+            select(th.c.slug, a.c.published_date, _groups())
+            .join(th, th.c.article_id == a.c.id)
+            .where(*where)
+            .group_by(th.c.slug, a.c.published_date)
+        )
+        for slug, day, n in conn.execute(q):
+            if isinstance(day, str):
+                day = date.fromisoformat(day)
+            if day in index:
+                theme_days.setdefault(slug, [0] * len(days))[index[day]] = int(n)
+        total = int(conn.execute(select(_groups()).where(*where)).scalar_one())
+        level: dict[str, int] = dict(
+            conn.execute(
+                select(func.coalesce(a.c.level, "other"), _groups()).where(*where).group_by(a.c.level)
+            )
+            .tuples()
+            .all()
+        )
+        place = func.coalesce(a.c.province, a.c.source_province)
+        province: Counter[str] = Counter()
+        for name, n in conn.execute(
+            select(place, _groups()).where(*where, place.is_not(None)).group_by(place)
+        ):
+            province[province_key(name)] += int(n)
+        size = func.count(a.c.id)
+        stories = conn.execute(
+            select(a.c.group_id, size)
+            .where(*where)
+            .group_by(a.c.group_id)
+            .having(size > 1)
+            .order_by(size.desc(), a.c.group_id)
+            .limit(10)
+        ).all()
+        titles = {
+            r.id: r
+            for r in conn.execute(
+                select(a.c.id, a.c.title, a.c.source).where(a.c.id.in_([g for g, _ in stories]))
+            )
+        }
+        d = core.article_documents
+        label = func.coalesce(d.c.symbol, d.c.doc_key)
+        documents = (
+            conn.execute(
+                select(label, _groups())
+                .join(d, d.c.article_id == a.c.id)
+                .where(*where)
+                .group_by(label)
+                .order_by(_groups().desc(), label)
+                .limit(10)
+            )
+            .tuples()
+            .all()
+        )
+        p = core.article_persons
+        people = (
+            conn.execute(
+                select(p.c.name, _groups())
+                .join(p, p.c.article_id == a.c.id)
+                .where(*where)
+                .group_by(p.c.name)
+                .order_by(_groups().desc(), p.c.name)
+                .limit(10)
+            )
+            .tuples()
+            .all()
+        )
+        latest = conn.execute(
+            select(a.c.id, a.c.title, a.c.source, a.c.published)
+            .where(*where, a.c.relevant.is_(True), a.c.id == a.c.group_id)
+            .order_by(a.c.published.desc(), a.c.id.desc())
+            .limit(10)
+        ).all()
+    return Dashboard(
+        since=since,
+        until=until,
+        days=days,
+        by_theme_day={k: tuple(theme_days[k]) for k in THEMES if k in theme_days},
+        total_groups=total,
+        by_level=tuple((lv, int(level.get(lv, 0))) for lv in LEVELS),
+        by_province=tuple((name, province.get(province_key(name), 0)) for _, name in provinces()),
+        top_stories=tuple(
+            Story(g, titles[g].title, titles[g].source, int(n)) for g, n in stories if g in titles
+        ),
+        top_documents=tuple((str(k), int(n)) for k, n in documents),
+        top_people=tuple((str(k), int(n)) for k, n in people),
+        latest=tuple(
+            Latest(
+                r.id,
+                r.title,
+                r.source,
+                r.published.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if r.published else "",
+            )
+            for r in latest
+        ),
+        computed_in_s=time.perf_counter() - started,
+    )
+
+
+class DashboardCache:
+    """Per-filter cache with a time-to-live; concurrent callers wait for one computation."""
+
+    def __init__(self, store: Store, ttl_s: float = CACHE_TTL_S) -> None:
+        self.store = store
+        self.ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._entries: dict[ArticleFilter, tuple[float, Dashboard]] = {}
+
+    def get(self, filters: ArticleFilter) -> Dashboard:
+        with self._lock:
+            entry = self._entries.get(filters)
+            if entry and time.monotonic() - entry[0] < self.ttl_s:
+                return entry[1]
+            board = compute(self.store, filters)
+            if len(self._entries) > 200:
+                self._entries.clear()
+            self._entries[filters] = (time.monotonic(), board)
+            return board
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
