@@ -43,12 +43,20 @@ def gunzip_limited(data: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
         raise FeedError(f"broken gzip data: {exc}") from exc
     if len(out) > limit:
         raise FeedError(f"gzip data expands past {limit} bytes")
+    if not decompressor.eof:
+        raise FeedError("broken gzip data: truncated")
     return out
 
 
 def sniff_xml_kind(data: bytes) -> str | None:
     """``feed``, ``sitemap`` or None (not XML we know), from the root element."""
-    head = gunzip_limited(data[:65536] if not data.startswith(b"\x1f\x8b") else data)[:4096]
+    if data.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(data[:65536], 4096)
+        except zlib.error:
+            return None
+    else:
+        head = data[:4096]
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not text.startswith(b"<"):
         return None
