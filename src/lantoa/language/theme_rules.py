@@ -1,0 +1,223 @@
+"""Theme rules: load and validate the editable TOML file that decides the themes of taxonomy.md.
+
+Why a data file: officers and analysts change what counts as "about the land border" more often
+than programmers change code; the rules file (``data/themes.toml``, or a copy named by the
+``themes_file`` setting / ``LANTOA_THEMES_FILE``) is read at start and checked line by line, so
+a typo gives one clear ``ConfigError`` instead of silently wrong themes. No retraining needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import tomllib
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from lantoa.errors import ConfigError
+from lantoa.language.normalize import canonical
+
+DEFAULT_RULES = Path(str(files("lantoa.language").joinpath("data/themes.toml")))
+SLUGS = (
+    "doi-ngoai",
+    "bien-dao",
+    "bien-gioi",
+    "iuu",
+    "chi-dao-dang",
+    "dau-tranh-tu-tuong",
+    "thong-tin-doi-ngoai",
+    "kinh-te",
+    "quoc-phong-an-ninh",
+    "van-hoa-xa-hoi",
+    "nguoi-viet-nuoc-ngoai",
+    "nhan-quyen-ton-giao",
+)
+_THEME_KEYS = {
+    "slug",
+    "name",
+    "relevant",
+    "threshold",
+    "phrases",
+    "cased",
+    "negative",
+    "scope",
+    "topics",
+    "paragraph_min",
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much a phrase counts by where it stands, and how often one phrase may count."""
+
+    headline: float = 3.0
+    lead: float = 1.5
+    body: float = 1.0
+    max_count: int = 3
+    threshold: float = 4.0
+    paragraph_min: float = 2.0
+    """A theme also needs its headline, or one paragraph scoring this much, to be "substantial"."""
+    max_chars: int = 100_000
+
+
+@dataclass(frozen=True)
+class ThemeRule:
+    slug: str
+    name: str
+    relevant: bool
+    threshold: float
+    paragraph_min: float
+    phrases: dict[str, float]
+    """Canonical lower-case phrase -> weight (matched on lower-cased text)."""
+    cased: dict[str, float]
+    """Phrase -> weight, matched with its case (ASEAN, EC, Nghị quyết)."""
+    negative: dict[str, float]
+    """Phrase -> weight subtracted (storm words for "Biển Đông" as a weather location)."""
+    scope: str
+    """"any", or "vietnam": only when the text speaks of Vietnam (``vietnam_cues``)."""
+    topics: dict[str, float]
+    """General-topic slug -> score added (or subtracted) when the article has that topic."""
+    pattern: re.Pattern[str] | None
+    cased_pattern: re.Pattern[str] | None
+    negative_pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class ThemeRules:
+    weights: Weights
+    themes: tuple[ThemeRule, ...]
+    vietnam_cues: re.Pattern[str]
+    source: str
+
+
+def _alternation(phrases: list[str], flags: int = 0) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+
+def _weights_table(value: Any, where: str) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of phrase = weight")
+    out: dict[str, float] = {}
+    for phrase, weight in value.items():
+        if not isinstance(weight, int | float) or isinstance(weight, bool):
+            raise ConfigError(f"{where}: weight of {phrase!r} must be a number, got {weight!r}")
+        if not phrase.strip():
+            raise ConfigError(f"{where}: empty phrase")
+        out[phrase] = float(weight)
+    return out
+
+
+def _theme(raw: Any, weights: Weights, where: str) -> ThemeRule:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(raw) - _THEME_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    slug = raw.get("slug")
+    if slug not in SLUGS:
+        raise ConfigError(f"{where}: slug {slug!r} is not one of taxonomy.md's themes")
+    where = f"{where} ({slug})"
+    phrases = {
+        canonical(p).lower(): w for p, w in _weights_table(raw.get("phrases", {}), f"{where}.phrases").items()
+    }
+    cased = {canonical(p): w for p, w in _weights_table(raw.get("cased", {}), f"{where}.cased").items()}
+    negative = {
+        canonical(p).lower(): w
+        for p, w in _weights_table(raw.get("negative", {}), f"{where}.negative").items()
+    }
+    topics = _weights_table(raw.get("topics", {}), f"{where}.topics")
+    if not phrases and not cased:
+        raise ConfigError(f"{where}: no phrases")
+    scope = raw.get("scope", "any")
+    if scope not in ("any", "vietnam"):
+        raise ConfigError(f"{where}: scope must be 'any' or 'vietnam', got {scope!r}")
+    relevant = raw.get("relevant", False)
+    if not isinstance(relevant, bool):
+        raise ConfigError(f"{where}: relevant must be true or false")
+    threshold = raw.get("threshold", weights.threshold)
+    paragraph_min = raw.get("paragraph_min", weights.paragraph_min)
+    for name, value in (("threshold", threshold), ("paragraph_min", paragraph_min)):
+        if not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"{where}: {name} must be a positive number, got {value!r}")
+    return ThemeRule(
+        slug=slug,
+        name=str(raw.get("name", slug)),
+        relevant=relevant,
+        threshold=float(threshold),
+        paragraph_min=float(paragraph_min),
+        phrases=phrases,
+        cased=cased,
+        negative=negative,
+        scope=scope,
+        topics=topics,
+        pattern=_alternation(list(phrases)),
+        cased_pattern=_alternation(list(cased)),
+        negative_pattern=_alternation(list(negative)),
+    )
+
+
+def parse_rules(data: dict[str, Any], source: str) -> ThemeRules:
+    """Validate a parsed rules file."""
+    unknown = sorted(set(data) - {"weights", "themes", "vietnam_cues", "version"})
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}")
+    raw_weights = data.get("weights", {})
+    try:
+        weights = Weights(**raw_weights)
+    except TypeError as exc:
+        raise ConfigError(f"{source}: [weights] {exc}") from exc
+    raw_themes = data.get("themes")
+    if not isinstance(raw_themes, list) or not raw_themes:
+        raise ConfigError(f"{source}: needs at least one [[themes]] table")
+    themes = tuple(_theme(t, weights, f"{source}: themes[{i}]") for i, t in enumerate(raw_themes))
+    seen = [t.slug for t in themes]
+    duplicates = sorted({s for s in seen if seen.count(s) > 1})
+    if duplicates:
+        raise ConfigError(f"{source}: theme(s) defined twice: {', '.join(duplicates)}")
+    cues = data.get("vietnam_cues", [])
+    if not isinstance(cues, list) or not all(isinstance(c, str) for c in cues) or not cues:
+        raise ConfigError(f"{source}: vietnam_cues must be a non-empty list of phrases")
+    pattern = _alternation([canonical(c) for c in cues])
+    assert pattern is not None
+    return ThemeRules(weights=weights, themes=themes, vietnam_cues=pattern, source=source)
+
+
+def load_rules(path: str | Path | None = None) -> ThemeRules:
+    """Read and validate a rules file (default: the file shipped in the package)."""
+    path = Path(path) if path else DEFAULT_RULES
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"theme rules file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"theme rules file {path} is not valid TOML: {exc}") from exc
+    return parse_rules(data, str(path))
+
+
+_lock = threading.Lock()
+_current: ThemeRules | None = None
+
+
+def current_rules() -> ThemeRules:
+    """The rules in use: set by ``use_rules``, else ``LANTOA_THEMES_FILE``, else the shipped file."""
+    global _current
+    with _lock:
+        if _current is None:
+            _current = load_rules(os.environ.get("LANTOA_THEMES_FILE") or None)
+        return _current
+
+
+def use_rules(path: str | Path | None) -> ThemeRules:
+    """Switch the rules used by ``analyze`` (None: back to the default); returns them."""
+    global _current
+    rules = load_rules(path or os.environ.get("LANTOA_THEMES_FILE") or None)
+    with _lock:
+        _current = rules
+    return rules
