@@ -1,0 +1,199 @@
+"""Organisations: Party, State, mass organisations, press and foreign bodies, with full names.
+
+Known bodies and their abbreviations come from ``data/orgs.toml`` (HĐND -> Hội đồng nhân dân,
+MTTQ -> Mặt trận Tổ quốc Việt Nam, EC -> Ủy ban châu Âu...). Bodies that exist at every level keep
+the level and place written after them ("HĐND thị xã", "Thị ủy Cửa Lò"); when the text names one
+unit of that level only, the full name completes it ("Hội đồng nhân dân thị xã Cửa Lò"). A body
+that is part of another ("Ban Thường vụ" + "Tỉnh ủy") is joined to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from lantoa.records import Location, Organization
+
+from ._lexicon import CAP_RUN, SP, bounded, load_toml, word_pattern
+from .places import PlaceHit
+
+
+@dataclass(frozen=True)
+class OrgEntry:
+    full: str
+    kind: str
+    local: bool = False
+    attach: bool = False
+    needs_level: bool = False
+
+
+@dataclass(frozen=True)
+class OrgHit:
+    start: int
+    end: int
+    org: Organization
+
+
+_GENERIC_HEADS = {
+    "Báo": "press",
+    "Tạp chí": "press",
+    "Đài Phát thanh và Truyền hình": "press",
+    "Đài PT-TH": "press",
+    "Sở": "state",
+    "Cục": "state",
+    "Tổng cục": "state",
+    "Viện": "state",
+    "Học viện": "state",
+    "Bệnh viện": "other",
+    "Trường Đại học": "other",
+    "Đại học": "other",
+    "Công ty": "business",
+    "Tập đoàn": "business",
+    "Ngân hàng": "business",
+    "Hội": "mass",
+    "Bộ": "state",
+}
+_LEVEL_WORDS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu"}
+_COMMITTEE_LEVEL = {
+    "Tỉnh ủy": "province",
+    "Thành ủy": "province",
+    "Huyện ủy": "huyện",
+    "Thị ủy": "thị xã",
+    "Quận ủy": "quận",
+}
+
+
+_ONLY_AS_PART = {"Thường trực", "Văn phòng", "Ban Chấp hành", "BCH"}
+_TITLE_BAN = re.compile(r"([Tt]rưởng[ \t]+)ban(?=[ \t])")
+
+
+@cache
+def _entries() -> dict[str, OrgEntry]:
+    data = load_toml("orgs.toml")
+    table: dict[str, OrgEntry] = {}
+    for item in data["orgs"]:
+        entry = OrgEntry(
+            full=item["full"],
+            kind=item["kind"],
+            local=item.get("local", False),
+            attach=item.get("attach", False),
+            needs_level=item.get("needs_level", False),
+        )
+        for form in (item["full"], *item.get("short", [])):
+            table.setdefault(form, entry)
+    return table
+
+
+@cache
+def _levels() -> tuple[str, ...]:
+    return tuple(load_toml("orgs.toml")["levels"])
+
+
+@cache
+def _org_re() -> re.Pattern[str]:
+    known = word_pattern(_entries())
+    generic = word_pattern(_GENERIC_HEADS)
+    level = word_pattern(_levels())
+    return re.compile(
+        bounded(rf"(?:(?P<known>{known})|(?P<generic>{generic}){SP}(?P<gname>{CAP_RUN}))")
+        + rf"(?P<level>{SP}(?:{level})(?![\w]))?"
+    )
+
+
+@cache
+def issuer_pattern() -> str:
+    """Regex (no groups) of a body that can issue a document: known names, with level and place."""
+    known = word_pattern([*_entries(), "Thủ tướng Chính phủ", "Thủ tướng", "Đại hội"])
+    level = word_pattern(_levels())
+    return rf"(?:{known})(?:{SP}(?:{level}))?(?:{SP}{CAP_RUN})?"
+
+
+def _unique_place(locations: list[Location], level: str) -> str | None:
+    """The one place of that level the text names, if there is exactly one."""
+    if level in ("tỉnh", "province", "TP", "thành phố", "Trung ương", "TW"):
+        names = {loc.name for loc in locations if loc.kind == "province"}
+        if level in ("Trung ương", "TW"):
+            return None
+        return next(iter(names)) if len(names) == 1 else None
+    prefix = level + " "
+    names = {loc.name for loc in locations if loc.name.startswith(prefix)}
+    return next(iter(names))[len(prefix) :] if len(names) == 1 else None
+
+
+def find_orgs(text: str, places: list[PlaceHit], skip: list[tuple[int, int]] | None = None) -> list[OrgHit]:
+    """Organisations in ``text`` (NFC) in order of first mention; ``places`` complete local bodies."""
+    entries = _entries()
+    place_at = {p.start: p for p in places}
+    locations = [p.location for p in places if p.location.kind in ("province", "district", "commune")]
+    raw: list[tuple[int, int, str, str, OrgEntry]] = []
+    # "Trưởng ban Tuyên giáo" names the body "Ban Tuyên giáo" (same length: offsets hold).
+    scan = _TITLE_BAN.sub(lambda m: m.group(1) + "Ban", text)
+    for m in _org_re().finditer(scan):
+        if skip and any(s <= m.start() < e for s, e in skip):
+            continue
+        if m.group("known"):
+            surface = m.group("known")
+            entry = entries[surface]
+        else:
+            head = m.group("generic")
+            surface = f"{head} {m.group('gname')}"
+            entry = OrgEntry(full=surface, kind=_GENERIC_HEADS[head], local=head == "Sở")
+        end = m.start() + len(m.group(0)) - len(m.group("level") or "")
+        full = entry.full
+        level = None
+        if entry.local and m.group("level"):
+            level = m.group("level").strip()
+            end = m.end()
+            surface += " " + level
+            full += " " + level
+        elif entry.needs_level:
+            continue
+        if surface == "Thường trực" and re.search(
+            r"(?:Bí thư|Chủ tịch|[Tt]rưởng)[ \t]+$", text[max(0, m.start() - 12) : m.start()]
+        ):
+            continue
+        if entry.local:
+            # A place written right after the body ("Thị ủy Cửa Lò", "UBND tỉnh Nghệ An") belongs to it.
+            nxt = re.match(SP, text[end:])
+            pos = end + (nxt.end() if nxt else 0)
+            hit = place_at.get(pos) or (place_at.get(m.start("level") + 1) if m.group("level") else None)
+            if hit is not None and hit.end > end:
+                tail = text[pos if hit.start == pos else end : hit.end].strip()
+                surface = f"{surface} {text[pos : hit.end]}".strip() if hit.start == pos else surface
+                full = f"{full} {tail}".strip() if hit.start == pos else full
+                end = hit.end
+            else:
+                lvl = level or _COMMITTEE_LEVEL.get(entry.full)
+                if lvl:
+                    place = _unique_place(locations, lvl)
+                    if place:
+                        full = f"{full} {place}"
+        raw.append((m.start(), end, surface, full, entry))
+    hits: list[OrgHit] = []
+    i = 0
+    while i < len(raw):
+        start, end, surface, full, entry = raw[i]
+        # "Ban Thường vụ" + "Tỉnh ủy" -> one body.
+        while (
+            entry.attach
+            and i + 1 < len(raw)
+            and re.fullmatch(SP, text[end : raw[i + 1][0]] or "x")
+            and (surface != "Thường trực" or raw[i + 1][4].local)
+        ):
+            _, end2, surface2, full2, entry2 = raw[i + 1]
+            surface, full, end = f"{surface} {surface2}", f"{full} {full2}", end2
+            entry = OrgEntry(full=full, kind=entry2.kind, local=entry2.local, attach=entry2.attach)
+            i += 1
+        if surface not in _ONLY_AS_PART:
+            hits.append(OrgHit(start, end, Organization(name=surface, full_name=full, kind=entry.kind)))
+        i += 1
+    return hits
+
+
+def unique_orgs(hits: list[OrgHit]) -> list[Organization]:
+    """One record per body (by full name), in order of first mention."""
+    seen: dict[str, Organization] = {}
+    for hit in hits:
+        seen.setdefault(hit.org.full_name.lower(), hit.org)
+    return list(seen.values())

@@ -1,0 +1,359 @@
+"""Places: countries, seas, islands, regions, and Vietnamese units before and after July 2025.
+
+An administrative unit is named with its level ("tỉnh Thái Bình", "thị xã Cửa Lò", "xã Đông Phương")
+or, for provinces, by name alone. Old units resolve to the unit they were (old code) and to the
+province they belong to now (``Location.province_now``), from the table that
+``scripts/build-admin-units`` derives from ``../shared/data/admin-units``. Sub-province names are only
+taken with a level word (many communes share a name) and are disambiguated by the provinces the
+text mentions.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from lantoa.records import Location
+
+from ._lexicon import (
+    CAP_RUN,
+    CAP_WORD,
+    SP,
+    UPPER,
+    SpanSet,
+    bounded,
+    data_bytes,
+    fold,
+    load_toml,
+    word_pattern,
+)
+
+# Level words as written in text -> the groups of units they may name.
+_LEVELS: dict[str, tuple[str, ...]] = {
+    "tỉnh": ("province",),
+    "thành phố": ("province", "district"),
+    "tp": ("province", "district"),
+    "tp.": ("province", "district"),
+    "huyện": ("district",),
+    "quận": ("district",),
+    "thị xã": ("district",),
+    "xã": ("commune",),
+    "phường": ("commune",),
+    "thị trấn": ("commune",),
+    "đặc khu": ("commune", "district"),
+    # Party committees named after their unit: "Thị ủy Cửa Lò" names thị xã Cửa Lò.
+    "tỉnh ủy": ("province",),
+    "thành ủy": ("province", "district"),
+    "huyện ủy": ("district",),
+    "thị ủy": ("district",),
+    "quận ủy": ("district",),
+    "đảng ủy": ("commune",),
+    "ubnd": ("province", "district", "commune"),
+    "hđnd": ("province", "district", "commune"),
+}
+_UNIT_WORD = {
+    "tinh": "tỉnh",
+    "thanh-pho": "thành phố",
+    "huyen": "huyện",
+    "quan": "quận",
+    "thi-xa": "thị xã",
+    "xa": "xã",
+    "phuong": "phường",
+    "thi-tran": "thị trấn",
+    "dac-khu": "đặc khu",
+}
+_SPECIAL_ALIASES = {
+    "TP.HCM": "hồ chí minh",
+    "TP HCM": "hồ chí minh",
+    "TPHCM": "hồ chí minh",
+    "TP. HCM": "hồ chí minh",
+    "TP.Hồ Chí Minh": "hồ chí minh",
+    "Sài Gòn": "hồ chí minh",
+    "Bà Rịa - Vũng Tàu": "bà rịa vũng tàu",
+    "Bà Rịa-Vũng Tàu": "bà rịa vũng tàu",
+    "Thừa Thiên Huế": "huế",
+    "Thừa Thiên - Huế": "huế",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One administrative unit of either period."""
+
+    code: str
+    name: str
+    type: str
+    """Slug of the official type: tinh, thanh-pho, huyen, quan, thi-xa, xa, phuong, thi-tran, dac-khu."""
+    group: str
+    """province / district / commune."""
+    period: str
+    """old (before 1 July 2025) / new (after)."""
+    province_now: str
+    successors: tuple[str, ...] = ()
+    """Codes of the current communes an old commune (or island district) became."""
+    old_province: str | None = None
+
+    def location(self) -> Location:
+        kind = self.group
+        if self.group == "province":
+            name = self.name
+        else:
+            name = f"{_UNIT_WORD.get(self.type, self.type)} {self.name}"
+        return Location(name=name, kind=kind, code=self.code, province_now=self.province_now)
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """A place found in the text with where it was found (for weighting and overlap checks)."""
+
+    start: int
+    end: int
+    location: Location
+
+
+class AdminIndex:
+    """All units of both periods, indexed by (group, folded name)."""
+
+    def __init__(self) -> None:
+        table = json.loads(gzip.decompress(data_bytes("admin_units.json.gz")))
+        new_prov = {code: name for code, name, _ in table["provinces_new"]}
+        self.by_key: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+        self.new_communes: dict[str, Unit] = {}
+        old_prov_now: dict[str, str] = {}
+        self.old_province_name: dict[str, str] = {}
+        for code, name, typ in table["provinces_new"]:
+            self._add(Unit(code, name, typ, "province", "new", name))
+        for code, name, typ, new_code in table["provinces_old"]:
+            old_prov_now[code] = new_prov[new_code]
+            self.old_province_name[code] = name
+            self._add(Unit(code, name, typ, "province", "old", new_prov[new_code], old_province=name))
+        for code, name, typ, pcode, succ in table["districts_old"]:
+            self._add(
+                Unit(
+                    code,
+                    name,
+                    typ,
+                    "district",
+                    "old",
+                    old_prov_now[pcode],
+                    tuple(succ),
+                    self.old_province_name[pcode],
+                )
+            )
+        for code, name, typ, pcode in table["communes_new"]:
+            unit = Unit(code, name, typ, "commune", "new", new_prov[pcode])
+            self.new_communes[code] = unit
+            self._add(unit)
+        for code, name, typ, _dcode, pcode, succ in table["communes_old"]:
+            self._add(
+                Unit(
+                    code,
+                    name,
+                    typ,
+                    "commune",
+                    "old",
+                    old_prov_now[pcode],
+                    tuple(succ),
+                    self.old_province_name[pcode],
+                )
+            )
+        self.all_names = {key for _, key in self.by_key}
+        # "Hồ Chí Minh" alone is the President far more often than the city ("TP Hồ Chí Minh").
+        self.province_keys = {key for group, key in self.by_key if group == "province"} - {
+            fold("Hồ Chí Minh")
+        }
+        for alias, key in _SPECIAL_ALIASES.items():
+            self.province_keys.add(fold(alias))
+            if fold(alias) != key:
+                self.by_key[("province", fold(alias))] = self.by_key[("province", key)]
+
+    def _add(self, unit: Unit) -> None:
+        self.by_key[(unit.group, fold(unit.name))].append(unit)
+
+    def lookup(self, name: str, groups: tuple[str, ...]) -> list[Unit]:
+        key = fold(name)
+        found: list[Unit] = []
+        for group in groups:
+            found.extend(self.by_key.get((group, key), ()))
+        return found
+
+
+@cache
+def admin_index() -> AdminIndex:
+    return AdminIndex()
+
+
+@cache
+def _named_places() -> tuple[re.Pattern[str], dict[str, Location]]:
+    """Countries, seas, islands and regions: alias -> Location, one trie regex over all aliases."""
+    data = load_toml("places.toml")
+    island_province = data.get("island_province", {})
+    table: dict[str, Location] = {}
+    for kind in ("country", "sea", "island", "region"):
+        for canonical, aliases in data.get(kind, {}).items():
+            loc = Location(name=canonical, kind=kind, province_now=island_province.get(canonical))
+            for alias in (canonical, *aliases):
+                table[alias] = loc
+    return re.compile(bounded(word_pattern(table))), table
+
+
+@cache
+def _qualified_re() -> re.Pattern[str]:
+    levels = sorted({w for w in _LEVELS} | {w.capitalize() for w in _LEVELS} | {"TP", "TP.", "Tp.", "Tp"})
+    words = [w for w in levels if w.lower() not in ("ubnd", "hđnd")] + ["UBND", "HĐND"]
+    return re.compile(
+        rf"(?<![\w])(?P<level>{word_pattern(words)})(?:{SP}|(?<=\.))(?P<name>{CAP_RUN}|\d{{1,2}}(?![\w/]))"
+    )
+
+
+_CAP_RUN_RE = re.compile(CAP_RUN)
+_PREV_TITLECASE = re.compile(rf"(?:^|[ \t])[{UPPER}][^\W\d_{UPPER}]*[ \t]+$")
+_NEXT_CAP = re.compile(rf"[ \t]+({CAP_WORD})")
+_HONORIFIC_BEFORE = re.compile(r"(?:ông|bà|anh|chị|em|cô|chú|bác|đồng chí|Ông|Bà|Anh|Chị)[ \t]+$")
+
+
+def _choose(cands: list[Unit], context: set[str]) -> list[Unit]:
+    """Keep the candidates that fit the provinces the text mentions, preferring current units."""
+    if len(cands) <= 1:
+        return cands
+    fitting = [u for u in cands if u.province_now in context or (u.old_province or "") in context]
+    if fitting:
+        cands = fitting
+    if len({u.province_now for u in cands}) > 1:
+        return []
+    new = [u for u in cands if u.period == "new"]
+    return [new[0]] if new else [cands[0]]
+
+
+def _province_context(text: str, index: AdminIndex) -> set[str]:
+    """Province names (old and current) written anywhere in the text, used to disambiguate communes."""
+    names: set[str] = set()
+    for m in _CAP_RUN_RE.finditer(text):
+        words = m.group(0).split()
+        for i in range(len(words)):
+            for j in range(min(len(words), i + 4), i, -1):
+                key = fold(" ".join(words[i:j]))
+                if key in index.province_keys:
+                    for unit in index.by_key.get(("province", key), ()):
+                        names.add(unit.province_now)
+                        names.add(unit.name)
+    return names
+
+
+def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) -> list[PlaceHit]:
+    """Every place mention in ``text`` (already NFC), in order; sub-province units need a level word."""
+    index = admin_index()
+    hits: list[PlaceHit] = []
+    taken = SpanSet(person_spans or ())
+
+    def free(start: int, end: int) -> bool:
+        return not taken.overlaps(start, end)
+
+    context = _province_context(text, index)
+    for m in _qualified_re().finditer(text):
+        level = m.group("level").lower()
+        groups = _LEVELS.get(level) or _LEVELS.get(level.rstrip("."), ("province", "district"))
+        words = m.group("name").split()
+        for n in range(min(len(words), 5), 0, -1):
+            name = " ".join(words[:n])
+            cands = index.lookup(name, groups)
+            if not cands:
+                continue
+            end = m.start("name") + len(name)
+            start = m.start("name") if level in ("ubnd", "hđnd") or level.endswith("ủy") else m.start()
+            # A province is a province whichever of "tỉnh"/"thành phố" names it.
+            provinces = [u for u in cands if u.group == "province"]
+            chosen = _choose(provinces or cands, context)
+            if chosen:
+                loc = chosen[0].location()
+            else:
+                first = cands[0]
+                loc = Location(name=f"{m.group('level').lower()} {name}", kind=first.group)
+            if free(start, end):
+                hits.append(PlaceHit(start, end, loc))
+                taken.add(start, end)
+            break
+    pattern, table = _named_places()
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        if not free(start, end) or _HONORIFIC_BEFORE.search(text, max(0, start - 12), start):
+            continue
+        if _PREV_TITLECASE.search(text, max(0, start - 30), start) and not text[start].islower():
+            continue
+        nxt = _NEXT_CAP.match(text, end)
+        if nxt and fold(f"{m.group(0)} {nxt.group(1)}") in index.all_names:
+            continue
+        hits.append(PlaceHit(start, end, table[m.group(0)]))
+        taken.add(start, end)
+    for m in _CAP_RUN_RE.finditer(text):
+        words = m.group(0).split()
+        offsets = [m.start() + off.start() for off in re.finditer(r"\S+", m.group(0))]
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 4), i, -1):
+                key = fold(" ".join(words[i:j]))
+                if key not in index.province_keys:
+                    continue
+                start = offsets[i]
+                end = offsets[j - 1] + len(words[j - 1])
+                if i > 0 or j < len(words) and fold(" ".join(words[i : j + 1])) in index.all_names:
+                    break
+                if not free(start, end) or _HONORIFIC_BEFORE.search(text, max(0, start - 12), start):
+                    break
+                units = [u for u in index.by_key[("province", key)]]
+                hits.append(PlaceHit(start, end, _choose(units, context)[0].location()))
+                taken.add(start, end)
+                i = j - 1
+                break
+            i += 1
+    for alias in _SPECIAL_ALIASES:
+        for m in re.finditer(re.escape(alias), text):
+            if free(*m.span()):
+                unit = index.by_key[("province", fold(alias))][0]
+                hits.append(PlaceHit(m.start(), m.end(), unit.location()))
+                taken.add(*m.span())
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def resolve_place(name: str) -> list[Location]:
+    """Every unit an old or current name may denote, each followed by the current unit(s) it became.
+
+    "tỉnh Thái Bình" -> [Thái Bình (old code 34, province_now Hưng Yên), Hưng Yên (current)];
+    a name without level word is looked up at every level; countries, seas and islands too.
+    Unknown names give an empty list.
+    """
+    from lantoa.language.entities._lexicon import prepare
+
+    text = prepare(name).strip()
+    if not text:
+        return []
+    index = admin_index()
+    m = re.match(rf"(?i)({word_pattern(sorted(_LEVELS, key=len, reverse=True))})\.?\s+(.+)$", text)
+    if m and m.group(1).lower() in _LEVELS:
+        groups = _LEVELS[m.group(1).lower()]
+        bare = m.group(2)
+    else:
+        groups = ("province", "district", "commune")
+        bare = text
+    out: list[Location] = []
+    for unit in index.lookup(bare, groups):
+        out.append(unit.location())
+        if unit.period == "old":
+            if unit.group == "province":
+                for now in index.lookup(unit.province_now, ("province",)):
+                    if now.period == "new":
+                        out.append(now.location())
+            for code in unit.successors:
+                succ = index.new_communes.get(code)
+                if succ is not None:
+                    out.append(succ.location())
+    _, table = _named_places()
+    if bare in table:
+        out.append(table[bare])
+    seen: set[Location] = set()
+    return [loc for loc in out if not (loc in seen or seen.add(loc))]  # type: ignore[func-returns-value]
