@@ -34,18 +34,22 @@ def document_tokens(enriched: EnrichedArticle) -> list[str]:
 def tsvector_literal(exact: list[str]) -> str:
     """A tsvector where each folded syllable and its exact twin share one position.
 
+    Exact forms carry weight A and folded twins weight D, so ``ts_rank`` scores an article that
+    has the word as typed (``Đảng``) well above one that only shares its folding (``đang``).
     Lexemes are letters and digits only (see ``lantoa.search.text``), so quoting them is safe;
     the literal is passed as a bound parameter and cast, never spliced into SQL.
     """
-    positions: dict[str, list[int]] = defaultdict(list)
+    positions: dict[str, list[str]] = defaultdict(list)
+    last: dict[str, int] = {}
     for i, tok in enumerate(exact, start=1):
         pos = min(i, MAX_POSITION)
         folded = fold_token(tok)
-        for lexeme in (tok, folded) if folded != tok else (tok,):
+        for lexeme, mark in ((tok, "A"), (folded, "")) if folded != tok else ((tok, "A"),):
             plist = positions[lexeme]
-            if len(plist) < MAX_POSITIONS_PER_LEXEME and (not plist or plist[-1] != pos):
-                plist.append(pos)
-    return " ".join(f"'{lex}':{','.join(map(str, pl))}" for lex, pl in positions.items())
+            if len(plist) < MAX_POSITIONS_PER_LEXEME and last.get(lexeme) != pos:
+                plist.append(f"{pos}{mark}")
+                last[lexeme] = pos
+    return " ".join(f"'{lex}':{','.join(pl)}" for lex, pl in positions.items())
 
 
 def _keys(conn: Connection, article_id: int, enriched: EnrichedArticle) -> set[tuple[str, str]]:

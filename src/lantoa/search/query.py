@@ -91,7 +91,7 @@ def _lex(text: str) -> list[_Tok]:
         m = _LEX.match(text, pos)
         if m is None or m.end() == pos:  # pragma: no cover - the word branch matches anything else
             raise QuerySyntaxError(f"cannot read the query at character {pos + 1}")
-        start = m.start(m.lastgroup or 0)
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
         if m.group("lparen"):
             out.append(_Tok("(", "(", start))
         elif m.group("rparen"):
@@ -175,8 +175,11 @@ class _Parser:
                 items.append(node)
         if not items:
             tok = self.peek()
-            where = f" before character {tok.pos + 1}" if tok else ""
-            raise QuerySyntaxError(f"empty group{where}: nothing to search")
+            if tok is not None and tok.kind == "OR":
+                raise QuerySyntaxError(f"OR at character {tok.pos + 1} has nothing on its left")
+            if tok is not None and tok.kind == ")":
+                raise QuerySyntaxError(f"empty parentheses before character {tok.pos + 1}")
+            raise QuerySyntaxError("nothing to search: the query has only punctuation")
         if len(items) == 1:
             return items[0], False
         return And(tuple(items)), True
@@ -236,7 +239,8 @@ def unparse(node: Node) -> str:
             return f"{node.name}:{'yes' if value else 'no'}"
         return f'{node.name}:"{value}"' if " " in value else f"{node.name}:{value}"
     if isinstance(node, Not):
-        return f"-{unparse(node.child)}"
+        inner = unparse(node.child)
+        return f"-({inner})" if isinstance(node.child, And | Or) else f"-{inner}"
     if isinstance(node, And):
         return " ".join(f"({unparse(c)})" if isinstance(c, Or) else unparse(c) for c in node.children)
     return " OR ".join(f"({unparse(c)})" if isinstance(c, And) else unparse(c) for c in node.children)

@@ -1,0 +1,288 @@
+"""Running a search: ranked and paged hits, totals and facets counted by duplicate group.
+
+One "matches" query (full-text match joined to the store's ``articles``, filters applied) is the
+base of everything: the page of hits, the total and the facets are computed from it as a CTE, so
+the full-text lookup and the filters run once per statement. With ``groups`` (the default) a
+story republished by forty sites is one hit (its best-ranked copy, carrying the count of its
+duplicates) and counts once in the total and in every facet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Select, func, literal, literal_column, select, union_all
+from sqlalchemy.engine import Connection
+
+from lantoa.errors import InputError
+from lantoa.records import VN_TZ
+from lantoa.search.query import Node, parse
+from lantoa.search.schema import search_fts, search_keys, search_tsv
+from lantoa.search.snippet import SnippetPart, highlight_keys, make_snippet, render
+from lantoa.search.sql import BM25_WEIGHTS, Compiled, compile_query, fts5_match, tsv_match
+from lantoa.store.api import Store
+from lantoa.store.schema import articles, dup_groups
+
+Sort = Literal["relevance", "date"]
+FACET_NAMES = ("theme", "source", "level", "province", "month")
+FACET_LIMIT = 50
+STREAM_BATCH = 500
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: int
+    url: str | None
+    title: str
+    published: datetime | None
+    source: str | None
+    themes: tuple[str, ...]
+    score: float
+    snippet: tuple[SnippetPart, ...]
+    duplicates: int
+    """Other articles in the same duplicate group."""
+    group_id: int
+
+    def snippet_text(self, mark: tuple[str, str] = ("[", "]")) -> str:
+        return render(self.snippet, mark)
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts by value over the result set: with ``groups``, each story counts once, under the
+    values of the copy shown as its hit, so a facet's counts add up to the total (themes aside:
+    an article has several)."""
+
+    theme: tuple[FacetCount, ...] = ()
+    source: tuple[FacetCount, ...] = ()
+    level: tuple[FacetCount, ...] = ()
+    province: tuple[FacetCount, ...] = ()
+    month: tuple[FacetCount, ...] = ()
+    """Chronological (``YYYY-MM``); the others are by count, largest first."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int
+    """Matching duplicate groups (or articles when ``groups=False``)."""
+    facets: Facets | None
+    offset: int
+    limit: int
+    sort: Sort
+
+
+def _check(sort: str, limit: int | None, offset: int) -> None:
+    if sort not in ("relevance", "date"):
+        raise InputError(f"sort must be 'relevance' or 'date', not {sort!r}")
+    if limit is not None and not 0 <= limit <= 1000:
+        raise InputError(f"limit must be between 0 and 1000, not {limit}")
+    if offset < 0:
+        raise InputError(f"offset must not be negative ({offset})")
+
+
+def _month(dialect: str) -> Any:
+    if dialect == "sqlite":
+        return func.substr(articles.c.published_date, 1, 7)
+    return func.to_char(articles.c.published_date, "YYYY-MM")
+
+
+def _matches(c: Compiled) -> Select[Any]:
+    """(id, gid, score, published, facet columns) of every matching article."""
+    gid = func.coalesce(articles.c.group_id, articles.c.id).label("gid")
+    cols = [
+        articles.c.id,
+        gid,
+        articles.c.published,
+        articles.c.source,
+        articles.c.level,
+        func.coalesce(articles.c.province, articles.c.source_province).label("province"),
+        _month(c.dialect).label("month"),
+    ]
+    where = [articles.c.page_type == "article", *c.where]
+    if c.fts is None:
+        return select(*cols, literal(0.0).label("score")).where(*where)
+    if c.dialect == "sqlite":
+        score = (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
+        joined = search_fts.join(articles, articles.c.id == search_fts.c.rowid)
+        return select(*cols, score).select_from(joined).where(fts5_match(c.fts), *where)
+    score = func.ts_rank(search_tsv.c.tsv, c.fts).label("score")
+    joined = search_tsv.join(articles, articles.c.id == search_tsv.c.article_id)
+    return select(*cols, score).select_from(joined).where(tsv_match(c.fts), *where)
+
+
+def _order(cols: Any, sort: Sort) -> tuple[Any, ...]:
+    by_date = (cols.published.desc().nulls_last(), cols.id.desc())
+    return by_date if sort == "date" else (cols.score.desc(), *by_date)
+
+
+def _ranked(matches: Select[Any], sort: Sort, groups: bool) -> Select[Any]:
+    """The result rows in order: one per duplicate group (its best-ranked copy) when ``groups``."""
+    m = matches.subquery("m")
+    if not groups:
+        return select(m).order_by(*_order(m.c, sort))
+    best_first = (m.c.score.desc(), m.c.published.asc().nulls_last(), m.c.id)
+    rn = func.row_number().over(partition_by=m.c.gid, order_by=best_first).label("rn")
+    inner = select(m, rn).subquery("r")
+    return select(inner).where(inner.c.rn == 1).order_by(*_order(inner.c, sort))
+
+
+def _hit_rows(ranked: Select[Any], sort: Sort, limit: int | None, offset: int) -> Select[Any]:
+    """The page of ranked rows joined to what a hit shows (text for the snippet, group size)."""
+    page = (ranked.limit(limit).offset(offset) if limit is not None else ranked).subquery("p")
+    joined = page.join(articles, articles.c.id == page.c.id).outerjoin(
+        dup_groups, dup_groups.c.id == page.c.gid
+    )
+    return (
+        select(
+            page.c.id,
+            page.c.gid,
+            page.c.score,
+            page.c.published,
+            articles.c.url,
+            articles.c.title,
+            articles.c.source,
+            articles.c.lead,
+            articles.c.body,
+            dup_groups.c.size,
+        )
+        .select_from(joined)
+        .order_by(*_order(page.c, sort))
+    )
+
+
+def _themes(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    out: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        rows = conn.execute(
+            select(search_keys.c.article_id, search_keys.c.key)
+            .where(search_keys.c.kind == "theme", search_keys.c.article_id.in_(list(ids)))
+            .order_by(search_keys.c.key)
+        )
+        for article_id, slug in rows:
+            out[int(article_id)].append(slug)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _hits(conn: Connection, rows: Sequence[Any], keys: frozenset[str]) -> list[SearchHit]:
+    themes = _themes(conn, [int(r.id) for r in rows])
+    hits = []
+    for r in rows:
+        text = "\n".join(p for p in (r.lead, r.body) if p) or r.title
+        snippet = make_snippet(text, keys)
+        if keys and not any(part.hit for part in snippet):  # the words are only in the headline
+            snippet = make_snippet(f"{r.title}\n{text}", keys)
+        hits.append(
+            SearchHit(
+                id=int(r.id),
+                url=r.url,
+                title=r.title,
+                published=r.published.astimezone(VN_TZ) if r.published else None,
+                source=r.source,
+                themes=themes.get(int(r.id), ()),
+                score=round(float(r.score or 0.0), 6),
+                snippet=snippet,
+                duplicates=int(r.size) - 1 if r.size else 0,
+                group_id=int(r.gid),
+            )
+        )
+    return hits
+
+
+def _facets(conn: Connection, ranked: Select[Any]) -> Facets:
+    """Counts by value over the result rows: with groups, each story once, under its shown copy."""
+    m = ranked.order_by(None).cte("m")
+    n = func.count().label("n")
+    parts = [
+        select(literal(name).label("facet"), m.c[name].label("value"), n)
+        .where(m.c[name].is_not(None))
+        .group_by(m.c[name])
+        for name in ("source", "level", "province", "month")
+    ]
+    theme = (
+        select(literal("theme").label("facet"), search_keys.c.key.label("value"), n)
+        .select_from(m.join(search_keys, search_keys.c.article_id == m.c.id))
+        .where(search_keys.c.kind == "theme")
+        .group_by(search_keys.c.key)
+    )
+    found: dict[str, list[FacetCount]] = {name: [] for name in FACET_NAMES}
+    for facet, value, count_ in conn.execute(union_all(*parts, theme)):
+        found[facet].append(FacetCount(str(value), int(count_)))
+    for name, counts in found.items():
+        if name == "month":
+            counts.sort(key=lambda f: f.value)
+        else:
+            counts.sort(key=lambda f: (-f.count, f.value))
+            del counts[FACET_LIMIT:]
+    return Facets(**{name: tuple(v) for name, v in found.items()})
+
+
+def _prepare(store: Store, query: str | Node) -> tuple[Node, Compiled]:
+    node = parse(query) if isinstance(query, str) else query
+    return node, compile_query(node, store.engine.dialect.name)
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    sort: Sort = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+    facets: bool = True,
+    groups: bool = True,
+) -> SearchResult:
+    """Search stored articles; raise ``QuerySyntaxError`` for a malformed query.
+
+    ``groups`` collapses duplicate groups into one hit and counts groups in the total and facets.
+    """
+    _check(sort, limit, offset)
+    node, compiled = _prepare(store, query)
+    matches = _matches(compiled)
+    ranked = _ranked(matches, sort, groups)
+    with store.engine.connect() as conn:
+        total = _count(conn, matches, groups)
+        rows = conn.execute(_hit_rows(ranked, sort, limit, offset)).all() if limit else []
+        hits = _hits(conn, rows, highlight_keys(node))
+        facet_counts = _facets(conn, ranked) if facets else None
+    return SearchResult(query, tuple(hits), total, facet_counts, offset, limit, sort)
+
+
+def iter_search(
+    store: Store, query: str, sort: Sort = "relevance", *, groups: bool = True
+) -> Iterator[SearchHit]:
+    """Every match, in order, streamed in batches with no cap (for CSV and JSONL exports)."""
+    _check(sort, None, 0)
+    node, compiled = _prepare(store, query)
+    ranked = _ranked(_matches(compiled), sort, groups)
+    keys = highlight_keys(node)
+    with store.engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
+            _hit_rows(ranked, sort, None, 0)
+        )
+        with store.engine.connect() as side:
+            for batch in result.partitions(STREAM_BATCH):
+                yield from _hits(side, batch, keys)
+
+
+def _count(conn: Connection, matches: Select[Any], groups: bool) -> int:
+    m = matches.subquery("m")
+    what = func.count(func.distinct(m.c.gid)) if groups else func.count()
+    return int(conn.execute(select(what).select_from(m)).scalar_one())
+
+
+def count(store: Store, query: str, *, groups: bool = True) -> int:
+    """Number of matching groups (or articles): for dashboards and alerts."""
+    _, compiled = _prepare(store, query)
+    with store.engine.connect() as conn:
+        return _count(conn, _matches(compiled), groups)

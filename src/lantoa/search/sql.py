@@ -1,0 +1,206 @@
+"""From the query AST to SQL with bound parameters, per backend.
+
+Plan: the top-level AND is split into conjuncts. Text conjuncts that the engine's own full-text
+syntax can express are merged into one full-text match, which drives the query and gives the
+relevance score; every other conjunct (field filters, or text mixed with filters under an OR)
+becomes an ordinary WHERE condition on the store's indexed ``articles`` columns or on
+``search_keys``. So ``hội nghị theme:bien-dao date:2024`` is one FTS lookup intersected with
+two indexed filters, not a scan.
+
+Text never reaches SQL or FTS syntax as typed: terms are cut into tokens of letters and digits
+(``lantoa.search.text``), and only those tokens, double-quoted, form the FTS5 expression, itself
+a bound parameter; on PostgreSQL the tsquery is composed with ``phraseto_tsquery`` of bound
+token strings and the tsquery operators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, literal, literal_column, not_, or_, select, true
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.sql.elements import ColumnElement
+
+from lantoa.search.query import And, Filter, Node, Not, Or, Term
+from lantoa.search.schema import search_fts, search_keys, search_tsv
+from lantoa.search.text import fold_token, has_marks, tokens
+from lantoa.store.schema import articles
+
+KEYED_FIELDS = ("theme", "source", "province", "person", "doc", "topic")
+BM25_WEIGHTS = (50.0, 1.0)
+"""bm25 weights of the exact and folded columns: a query typed with diacritics ranks exact matches first."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A query ready to run: an optional full-text match (drives and ranks) and WHERE conditions."""
+
+    dialect: str
+    fts: Any | None
+    """SQLite: the FTS5 expression string; PostgreSQL: a tsquery SQL expression; None: filters only."""
+    where: tuple[ColumnElement[bool], ...]
+
+
+# --- text: SQLite FTS5 ---------------------------------------------------------------------------
+
+
+def _fts5_term(term: Term) -> str:
+    toks = tokens(term.text)
+    folded = " ".join(fold_token(t) for t in toks)
+    if any(has_marks(t) for t in toks):
+        return f'(exact : "{" ".join(toks)}" OR folded : "{folded}")'
+    return f'folded : "{folded}"'
+
+
+def _fts5_expressible(node: Node) -> bool:
+    """FTS5 has no unary NOT: a negation must follow a positive operand of an AND."""
+    if isinstance(node, Term):
+        return True
+    if isinstance(node, And):
+        positives = [c for c in node.children if not isinstance(c, Not)]
+        negatives = [c.child for c in node.children if isinstance(c, Not)]
+        return (
+            bool(positives)
+            and all(_fts5_expressible(c) for c in (*positives, *negatives))
+            and not any(isinstance(c, Not) for c in negatives)
+        )
+    if isinstance(node, Or):
+        return all(not isinstance(c, Not) and _fts5_expressible(c) for c in node.children)
+    return False
+
+
+def _fts5(node: Node) -> str:
+    if isinstance(node, Term):
+        return _fts5_term(node)
+    if isinstance(node, And):
+        pos = " AND ".join(f"({_fts5(c)})" for c in node.children if not isinstance(c, Not))
+        neg = "".join(f" NOT ({_fts5(c.child)})" for c in node.children if isinstance(c, Not))
+        return f"({pos}){neg}" if neg else pos
+    if isinstance(node, Or):
+        return " OR ".join(f"({_fts5(c)})" for c in node.children)
+    raise AssertionError(f"not expressible in FTS5: {node!r}")  # pragma: no cover
+
+
+def fts5_match(expression: str) -> ColumnElement[bool]:
+    return search_fts.c.search_fts.op("MATCH", is_comparison=True)(literal(expression))
+
+
+# --- text: PostgreSQL tsquery --------------------------------------------------------------------
+
+
+def _tsq_phrase(toks: list[str]) -> Any:
+    return func.phraseto_tsquery(literal_column("'simple'"), literal(" ".join(toks)), type_=TSQUERY)
+
+
+def _tsq_op(op: str, left: Any, right: Any) -> Any:
+    return left.op(op, return_type=TSQUERY)(right)
+
+
+def _tsquery(node: Node) -> Any:
+    if isinstance(node, Term):
+        toks = tokens(node.text)
+        query = _tsq_phrase([fold_token(t) for t in toks])
+        if any(has_marks(t) for t in toks):
+            query = _tsq_op("||", _tsq_phrase(toks), query)
+        return query
+    if isinstance(node, Not):
+        return func.tsquery_not(_tsquery(node.child), type_=TSQUERY)  # the function behind prefix !!
+    if isinstance(node, And | Or):
+        op = "&&" if isinstance(node, And) else "||"
+        parts = [_tsquery(c) for c in node.children]
+        query = parts[0]
+        for part in parts[1:]:
+            query = _tsq_op(op, query, part)
+        return query
+    raise AssertionError(f"not a text node: {node!r}")  # pragma: no cover
+
+
+def tsv_match(query: Any) -> ColumnElement[bool]:
+    return search_tsv.c.tsv.op("@@", is_comparison=True)(query)
+
+
+# --- shared --------------------------------------------------------------------------------------
+
+
+def _is_text(node: Node) -> bool:
+    if isinstance(node, Term):
+        return True
+    if isinstance(node, Not):
+        return _is_text(node.child)
+    if isinstance(node, And | Or):
+        return all(_is_text(c) for c in node.children)
+    return False
+
+
+def _filter(f: Filter) -> ColumnElement[bool]:
+    if f.name in KEYED_FIELDS:
+        ids = select(search_keys.c.article_id).where(
+            search_keys.c.kind == f.name, search_keys.c.key == bindparam(None, f.value)
+        )
+        return articles.c.id.in_(ids)
+    if f.name == "level":
+        return articles.c.level == f.value
+    if f.name == "relevant":
+        return articles.c.relevant == bool(f.value)
+    if f.name in ("date", "after", "before"):
+        assert isinstance(f.value, tuple)
+        lo, hi = f.value
+        conds = []
+        if lo is not None:
+            conds.append(articles.c.published_date >= lo)
+        if hi is not None:
+            conds.append(articles.c.published_date <= hi)
+        return and_(true(), *conds)
+    raise AssertionError(f"unknown field {f.name}")  # pragma: no cover
+
+
+def _condition(node: Node, dialect: str) -> ColumnElement[bool]:
+    """Any node as a WHERE condition on ``articles`` (text through an id subquery)."""
+    if isinstance(node, Filter):
+        return _filter(node)
+    if isinstance(node, Not):
+        return not_(_condition(node.child, dialect))
+    if isinstance(node, Term) or (_is_text(node) and dialect != "sqlite") or _fts5_expressible(node):
+        if dialect == "sqlite":
+            ids = select(search_fts.c.rowid).where(fts5_match(_fts5(node)))
+        else:
+            ids = select(search_tsv.c.article_id).where(tsv_match(_tsquery(node)))
+        return articles.c.id.in_(ids)
+    if isinstance(node, And):
+        return and_(*(_condition(c, dialect) for c in node.children))
+    if isinstance(node, Or):
+        return or_(*(_condition(c, dialect) for c in node.children))
+    raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+
+def compile_query(node: Node, dialect: str) -> Compiled:
+    """Split the query into one ranked full-text match and plain conditions (see module doc)."""
+    conjuncts = list(node.children) if isinstance(node, And) else [node]
+    positives: list[Node] = []
+    negatives: list[Node] = []
+    rest: list[Node] = []
+    for c in conjuncts:
+        if dialect == "sqlite":
+            if not isinstance(c, Not) and _fts5_expressible(c):
+                positives.append(c)
+            elif isinstance(c, Not) and not isinstance(c.child, Not) and _fts5_expressible(c.child):
+                negatives.append(c)
+            else:
+                rest.append(c)
+        elif _is_text(c):
+            (negatives if isinstance(c, Not) else positives).append(c)
+        else:
+            rest.append(c)
+    if not positives:
+        rest.extend(negatives)
+        negatives = []
+    fts: Any | None = None
+    if positives:
+        merged: Node = And((*positives, *negatives)) if len(positives) + len(negatives) > 1 else positives[0]
+        fts = _fts5(merged) if dialect == "sqlite" else _tsquery(merged)
+    where = tuple(_condition(c, dialect) for c in rest)
+    return Compiled(dialect, fts, where)
+
+
+__all__ = ["Compiled", "compile_query", "fts5_match", "tsv_match"]

@@ -1,0 +1,213 @@
+"""Search behaviour on both backends (the `store` fixture runs each test on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from lantoa.errors import QuerySyntaxError
+from lantoa.search import count, iter_search, search
+from lantoa.store.api import Store
+from lantoa.store.schema import articles
+
+
+def names(store: Store, corpus: dict[str, int], query: str, **kw: object) -> list[str]:
+    by_id = {v: k for k, v in corpus.items()}
+    return [by_id[h.id] for h in search(store, query, limit=50, facets=False, **kw).hits]  # type: ignore[arg-type]
+
+
+def test_unaccented_query_finds_accented_text_and_d_stroke(store: Store, corpus: dict[str, int]) -> None:
+    assert set(names(store, corpus, "hoi nghi")) == {"hoinghi", "nghihoi"}
+    assert set(names(store, corpus, "ngu dan", groups=False)) == {"ngudan", "ngudan_copy"}
+    # đ folds to d: "dang" finds Đảng and đang alike
+    assert set(names(store, corpus, "dang")) == {"hoinghi", "vang", "dangbo"}
+    assert names(store, corpus, "DANG UY") == ["dangbo"]
+
+
+def test_query_with_diacritics_ranks_exact_matches_first(store: Store, corpus: dict[str, int]) -> None:
+    found = names(store, corpus, "Đảng")
+    assert set(found) == {"hoinghi", "vang", "dangbo"}  # folded matches are kept...
+    assert found[-1] == "vang"  # ...but below exact ones, although "đang" occurs four times there
+    assert names(store, corpus, "đang")[0] == "vang"
+    assert names(store, corpus, "thể") == ["thethao", "thegioi"]
+    assert names(store, corpus, "thế") == ["thegioi", "thethao"]
+
+
+def test_tone_mark_placement_variants_match(store: Store, corpus: dict[str, int]) -> None:
+    # the article writes "hoà" (old placement); both spellings and the unaccented one find it
+    for query in ("hòa bình", "hoà bình", "HÒA BÌNH", "hoa binh"):
+        assert names(store, corpus, query) == ["hoabinh"], query
+
+
+def test_phrases_keep_syllables_in_order(store: Store, corpus: dict[str, int]) -> None:
+    assert names(store, corpus, '"hội nghị"') == ["hoinghi"]
+    assert names(store, corpus, '"hoi nghi"') == ["hoinghi"]  # unaccented phrase
+    assert names(store, corpus, '"nghị hội"') == []
+    assert set(names(store, corpus, "hội nghị")) == {"hoinghi", "nghihoi"}  # words anywhere
+    assert names(store, corpus, "57-KL/TW") == ["hoinghi"]  # a code is a phrase of its parts
+
+
+def test_boolean_operators_and_precedence(store: Store, corpus: dict[str, int]) -> None:
+    assert set(names(store, corpus, "vang OR ngu")) == {"vang", "ngudan"}
+    assert set(names(store, corpus, "dang -vang")) == {"hoinghi", "dangbo"}
+    assert set(names(store, corpus, "dang NOT vang")) == {"hoinghi", "dangbo"}
+    assert set(names(store, corpus, "(thi truong) OR (ngu dan)")) == {"vang", "ngudan"}
+    assert set(names(store, corpus, "thi (truong OR gioi)")) == {
+        "vang"
+    }  # "thị trường"; "thế giới" is not "thi"
+    assert set(names(store, corpus, "the (thao OR gioi)")) == {"thethao", "thegioi"}
+    assert set(names(store, corpus, "dang AND (xa OR vang)")) == {"vang", "dangbo"}
+    # an OR beside an unparenthesised run is refused, with both sides shown in parentheses
+    with pytest.raises(QuerySyntaxError, match=r"\(thi truong\) OR \(ngu dan\)"):
+        search(store, "thi truong OR ngu dan")
+    # negation inside OR and filters mixed with text under OR
+    assert set(names(store, corpus, "theme:iuu OR vang")) == {"vang", "ngudan"}
+    assert "vang" not in names(store, corpus, "theme:kinh-te OR -vang")[:0] + names(
+        store, corpus, "(thi OR the) -theme:kinh-te"
+    )
+
+
+def test_field_filters(store: Store, corpus: dict[str, int]) -> None:
+    assert set(names(store, corpus, "theme:doi-ngoai")) == {"hoabinh", "thegioi"}
+    assert set(names(store, corpus, "theme:bien-dao", groups=False)) == {"ngudan", "ngudan_copy"}
+    assert set(names(store, corpus, 'source:"tuoi tre"')) == {"vang", "thethao", "thegioi"}
+    assert set(names(store, corpus, "source:Tuổi-Trẻ the")) == {"thethao", "thegioi"}
+    assert set(names(store, corpus, "level:central")) == {"hoabinh", "nghihoi"}
+    assert set(names(store, corpus, "level:tinh", groups=False)) == {"hoinghi", "ngudan", "dangbo"}
+    assert set(names(store, corpus, 'province:"Nghệ An"')) == {"hoinghi", "dangbo"}
+    assert set(names(store, corpus, "province:nghe-an dang -uy")) == {"hoinghi"}
+    assert set(names(store, corpus, 'province:"tỉnh Quảng Ngãi"', groups=False)) == {"ngudan", "ngudan_copy"}
+    assert names(store, corpus, 'person:"Nguyen Van An"') == ["hoinghi"]
+    assert names(store, corpus, "doc:57-kl/tw") == ["hoinghi"]
+    assert names(store, corpus, "topic:hoi-nghi") == ["hoinghi"]
+    assert set(names(store, corpus, "relevant:yes")) == {"hoinghi", "ngudan", "hoabinh"}
+    assert "hoinghi" not in names(store, corpus, "relevant:no")
+    assert names(store, corpus, "theme:kinh-te theme:iuu") == []
+
+
+def test_date_ranges(store: Store, corpus: dict[str, int]) -> None:
+    assert set(names(store, corpus, "date:2024-01-01..2024-03-31")) == {"hoinghi", "vang", "thegioi"}
+    assert set(names(store, corpus, "date:2024-04")) == {"nghihoi", "dangbo"}
+    assert set(names(store, corpus, "date:01/04/2024..02/04/2024")) == {"nghihoi", "dangbo"}
+    assert names(store, corpus, "date:2023") == ["thethao"]
+    assert set(names(store, corpus, "after:2024-06-30")) == {"hoabinh"}
+    assert set(names(store, corpus, "before:2024-01-15")) == {"thethao"}
+    assert set(names(store, corpus, "date:..2024-01-15")) == {"thethao", "hoinghi"}
+    assert set(names(store, corpus, "the date:2024")) == {"thegioi"}
+    with pytest.raises(QuerySyntaxError, match="ends before it starts"):
+        search(store, "date:2024-06-01..2024-01-01")
+    with pytest.raises(QuerySyntaxError, match="not a valid date"):
+        search(store, "date:2024-02-30")
+
+
+def test_duplicate_groups_count_once_in_total_hits_and_facets(store: Store, corpus: dict[str, int]) -> None:
+    grouped = search(store, "ngu dan")
+    assert grouped.total == 1 and len(grouped.hits) == 1
+    assert grouped.hits[0].duplicates == 1
+    assert grouped.facets is not None
+    assert [(f.value, f.count) for f in grouped.facets.theme] == [("bien-dao", 1), ("iuu", 1)]
+    assert [(f.value, f.count) for f in grouped.facets.month] == [("2024-06", 1)]
+    assert [(f.value, f.count) for f in grouped.facets.province] == [("Quảng Ngãi", 1)]
+    assert [(f.value, f.count) for f in grouped.facets.source] == [("Báo Quảng Ngãi", 1)]  # shown copy
+    copies = search(store, "ngu dan", groups=False)
+    assert copies.total == 2 and len(copies.hits) == 2
+    assert copies.facets is not None
+    assert [(f.value, f.count) for f in copies.facets.theme] == [("bien-dao", 2), ("iuu", 2)]
+    assert {f.value for f in copies.facets.source} == {"Báo Quảng Ngãi", "Báo Biên Phòng"}
+    assert count(store, "ngu dan") == 1 and count(store, "ngu dan", groups=False) == 2
+
+
+def test_facets_over_a_broad_query(store: Store, corpus: dict[str, int]) -> None:
+    result = search(store, "date:2023-01-01..2025-01-01")
+    assert result.total == len(corpus) - 1  # the copy counts once
+    assert result.facets is not None
+    levels = {f.value: f.count for f in result.facets.level}
+    assert levels == {"province": 3, "press": 3, "central": 2}
+    months = [f.value for f in result.facets.month]
+    assert months == sorted(months) and months[0] == "2023-12"
+    themes = {f.value: f.count for f in result.facets.theme}
+    assert themes["chi-dao-dang"] == 3 and themes["doi-ngoai"] == 2
+
+
+def test_sort_by_date_and_pagination(store: Store, corpus: dict[str, int]) -> None:
+    everything = names(store, corpus, "date:2023..2024", sort="date")
+    assert everything[0] == "hoabinh" and everything[-1] == "thethao"
+    pages = [names_page for offset in range(0, 10, 3) for names_page in _page(store, corpus, offset)]
+    assert pages == everything
+    assert search(store, "date:2023..2024", limit=3, offset=3, sort="date").total == len(everything)
+
+
+def _page(store: Store, corpus: dict[str, int], offset: int) -> list[str]:
+    by_id = {v: k for k, v in corpus.items()}
+    result = search(store, "date:2023..2024", sort="date", limit=3, offset=offset, facets=False)
+    return [by_id[h.id] for h in result.hits]
+
+
+def test_streaming_export_has_every_match_in_order(store: Store, corpus: dict[str, int]) -> None:
+    streamed = list(iter_search(store, "date:2023..2024", "date"))
+    paged = search(store, "date:2023..2024", sort="date", limit=100, facets=False).hits
+    assert [h.id for h in streamed] == [h.id for h in paged]
+    assert len(list(iter_search(store, "ngu dan", groups=False))) == 2
+    hit = next(iter(iter_search(store, "hoi nghi thong tin")))
+    assert hit.id == corpus["hoinghi"]
+    assert "57-KL/TW" in hit.snippet_text() and "[thông tin]" in hit.snippet_text()
+    assert set(hit.themes) == {"chi-dao-dang", "thong-tin-doi-ngoai"}
+
+
+def test_snippet_marks_matches_as_parts(store: Store, corpus: dict[str, int]) -> None:
+    hit = search(store, "dang").hits[0]
+    marked = [p.text for p in hit.snippet if p.hit]
+    assert marked and all(p.lower() in ("đang", "đảng") for p in marked)
+    # scraped text comes back as text, never as markup: the web layer escapes it
+    assert all("<" not in p.text for p in hit.snippet)
+
+
+INJECTIONS = (
+    "'; DROP TABLE articles; --",
+    "vang' OR '1'='1",
+    "vang) OR (1=1",
+    "exact : vang",
+    "{exact folded} : vang",
+    "vang*",
+    "NEAR(vang thi)",
+    "^vang",
+    "!!vang",
+    "vang & dang | x",
+    "vang:*",
+    "'vang':A",
+    "\\x00vang",
+    "vang -- comment",
+    "vang /* c */",
+)
+
+
+@pytest.mark.parametrize("query", INJECTIONS)
+def test_injected_syntax_is_a_literal_search_or_a_clear_error(
+    store: Store, corpus: dict[str, int], query: str
+) -> None:
+    try:
+        result = search(store, query)
+    except QuerySyntaxError as exc:
+        assert "\n" not in str(exc) and "SELECT" not in str(exc).upper()
+    else:
+        assert all(hit.id in corpus.values() for hit in result.hits)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(articles)).scalar_one() == len(corpus)
+
+
+def test_bad_queries_get_one_line_messages(store: Store, corpus: dict[str, int]) -> None:
+    for query, message in (
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("(vang", "never closed"),
+        ("vang)", "no matching"),
+        ('"vang', "never closed"),
+        ("foo:bar", "unknown field"),
+        ("theme:khong-co", "unknown theme"),
+        ("level:xyz", "unknown level"),
+        ("vang OR", "nothing on its right"),
+        ("x " * 5000, "too long"),
+        ("(" * 40 + "vang" + ")" * 40, "nested"),
+    ):
+        with pytest.raises(QuerySyntaxError, match=message):
+            search(store, query)
