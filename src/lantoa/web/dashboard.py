@@ -146,9 +146,7 @@ def compute(store: Store, filters: ArticleFilter) -> Dashboard:
         level: dict[str, int] = dict(
             conn.execute(
                 select(func.coalesce(a.c.level, "other"), _groups()).where(*where).group_by(a.c.level)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         place = func.coalesce(a.c.province, a.c.source_province)
         province: Counter[str] = Counter()
@@ -173,31 +171,23 @@ def compute(store: Store, filters: ArticleFilter) -> Dashboard:
         }
         d = core.article_documents
         label = func.coalesce(d.c.symbol, d.c.doc_key)
-        documents = (
-            conn.execute(
-                select(label, _groups())
-                .join(d, d.c.article_id == a.c.id)
-                .where(*where)
-                .group_by(label)
-                .order_by(_groups().desc(), label)
-                .limit(10)
-            )
-            .tuples()
-            .all()
-        )
+        documents = conn.execute(
+            select(label, _groups())
+            .join(d, d.c.article_id == a.c.id)
+            .where(*where)
+            .group_by(label)
+            .order_by(_groups().desc(), label)
+            .limit(10)
+        ).all()
         p = core.article_persons
-        people = (
-            conn.execute(
-                select(p.c.name, _groups())
-                .join(p, p.c.article_id == a.c.id)
-                .where(*where)
-                .group_by(p.c.name)
-                .order_by(_groups().desc(), p.c.name)
-                .limit(10)
-            )
-            .tuples()
-            .all()
-        )
+        people = conn.execute(
+            select(p.c.name, _groups())
+            .join(p, p.c.article_id == a.c.id)
+            .where(*where)
+            .group_by(p.c.name)
+            .order_by(_groups().desc(), p.c.name)
+            .limit(10)
+        ).all()
         latest = conn.execute(
             select(a.c.id, a.c.title, a.c.source, a.c.published)
             .where(*where, a.c.relevant.is_(True), a.c.id == a.c.group_id)
