@@ -11,8 +11,12 @@ its first ``MAX_CHARS`` characters, with a note saying so.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
+import re
 from dataclasses import replace
+from functools import lru_cache
+from importlib.resources import files
 from typing import Any
 
 from lantoa.errors import ConfigError, InputError
@@ -134,9 +138,29 @@ def analyze_text(text: str, *, source: str | None = None) -> Analysis:
     return analyze(text_article(text, source=source))
 
 
+@lru_cache(maxsize=1)
+def _boilerplate() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    raw = json.loads(files("lantoa.language").joinpath("data/boilerplate.json").read_text("utf-8"))
+    return tuple(canonical(s).lower() for s in raw["stop_lines"]), re.compile(raw["related_line"])
+
+
+def article_lines(lines: list[str]) -> list[str]:
+    """Drop what a pasted page adds after the article: "Tin cùng chuyên mục" lists, related links."""
+    stops, related = _boilerplate()
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        key = canonical(line).lower()
+        if i > 0 and any(key.startswith(s) for s in stops):
+            break
+        if i > 0 and related.match(line):
+            continue
+        kept.append(line)
+    return kept
+
+
 def text_article(text: str, *, source: str | None = None) -> Article:
-    """An ``Article`` from plain text (headline on the first non-empty line)."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    """An ``Article`` from plain text (headline on the first non-empty line, page lists dropped)."""
+    lines = article_lines([line.strip() for line in text.splitlines() if line.strip()])
     if not lines:
         raise InputError("text is empty")
-    return Article(url=None, title=lines[0], paragraphs=tuple(lines[1:]), source=source, language="vi")
+    return Article(url=None, title=lines[0], paragraphs=tuple(lines[1:]), source=source)

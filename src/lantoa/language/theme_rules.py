@@ -90,6 +90,9 @@ class ThemeRules:
     weights: Weights
     themes: tuple[ThemeRule, ...]
     vietnam_cues: re.Pattern[str]
+    foreign_after: re.Pattern[str] | None
+    """A foreign country right after a phrase ("Quốc hội Singapore", "Thủ tướng Nhật"): the
+    phrase does not count for themes with scope "vietnam"."""
     source: str
 
 
@@ -164,7 +167,7 @@ def _theme(raw: Any, weights: Weights, where: str) -> ThemeRule:
 
 def parse_rules(data: dict[str, Any], source: str) -> ThemeRules:
     """Validate a parsed rules file."""
-    unknown = sorted(set(data) - {"weights", "themes", "vietnam_cues", "version"})
+    unknown = sorted(set(data) - {"weights", "themes", "vietnam_cues", "foreign_names", "version"})
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}")
     raw_weights = data.get("weights", {})
@@ -185,7 +188,16 @@ def parse_rules(data: dict[str, Any], source: str) -> ThemeRules:
         raise ConfigError(f"{source}: vietnam_cues must be a non-empty list of phrases")
     pattern = _alternation([canonical(c) for c in cues])
     assert pattern is not None
-    return ThemeRules(weights=weights, themes=themes, vietnam_cues=pattern, source=source)
+    names = data.get("foreign_names", [])
+    if not isinstance(names, list) or not all(isinstance(c, str) and c.strip() for c in names):
+        raise ConfigError(f"{source}: foreign_names must be a list of country names")
+    foreign = None
+    if names:
+        body = "|".join(re.escape(canonical(n)) for n in sorted(names, key=len, reverse=True))
+        foreign = re.compile(rf"\s*(?:nước\s+|của\s+|tại\s+)?(?:{body})(?!\w)")
+    return ThemeRules(
+        weights=weights, themes=themes, vietnam_cues=pattern, foreign_after=foreign, source=source
+    )
 
 
 def load_rules(path: str | Path | None = None) -> ThemeRules:

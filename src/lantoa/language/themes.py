@@ -88,6 +88,7 @@ def _score_theme(rule: ThemeRule, parts: list[_Part], rules: ThemeRules) -> _Tal
     tally = _Tally()
     counts: dict[str, int] = defaultdict(int)
     cap = rules.weights.max_count
+    foreign = rules.foreign_after if rule.scope == "vietnam" else None
     for part in parts:
         part_score = 0.0
         best_pos, best_gain = -1, 0.0
@@ -101,6 +102,8 @@ def _score_theme(rule: ThemeRule, parts: list[_Part], rules: ThemeRules) -> _Tal
                 (m, rule.negative[m.group(0)], -1.0) for m in rule.negative_pattern.finditer(part.lower)
             )
         for match, weight, sign in sorted(found, key=lambda f: f[0].start()):
+            if foreign and foreign.match(part.canon, match.end()):
+                continue  # "Quốc hội Singapore": not Vietnam's
             phrase = match.group(0).lower()
             if counts[phrase] >= cap:
                 continue
