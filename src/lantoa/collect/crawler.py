@@ -43,12 +43,19 @@ def _is_html(page: FetchedPage) -> bool:
 
 
 def expand_seed(
-    url: str, fetcher: Fetcher, crawl: CrawlSettings, *, source: str | None = None, limit: int | None = None
+    url: str,
+    fetcher: Fetcher,
+    crawl: CrawlSettings,
+    *,
+    source: str | None = None,
+    limit: int | None = None,
+    allow_page: bool = True,
 ) -> tuple[list[str], list[Failure], FetchedPage | None]:
     """Article URLs listed by a feed or sitemap at ``url`` (sitemap indexes followed).
 
     Returns (urls, failures, page): ``page`` is set instead when ``url`` turned out to be an
-    ordinary page, so that the caller can hand it on without fetching it twice.
+    ordinary page and ``allow_page`` (a target given by hand may be a page; a source's
+    configured feed that serves HTML is broken), so that it is not fetched twice.
     """
     limit = limit if limit is not None else crawl.max_pages
     urls: list[str] = []
@@ -77,7 +84,7 @@ def expand_seed(
                 sitemap = parse_sitemap(page.content, base)
                 urls.extend(sitemap.urls)
                 queue.extend(sitemap.sitemaps)
-            elif current == url and _looks_like_page(page):
+            elif allow_page and current == url and _looks_like_page(page):
                 return [], failures, page
             else:
                 failures.append(_failure(current, "not a feed or sitemap (no <rss>, <feed> or <urlset>)"))
@@ -140,10 +147,8 @@ def crawl_batches(
     budget = max_pages if max_pages is not None else crawl.max_pages
     seed_failures: list[FetchedPage | Failure] = []
     for seed in (*source.feeds, *source.sitemaps):
-        urls, failures, page = expand_seed(seed, fetcher, crawl, source=name, limit=budget)
+        urls, failures, _page = expand_seed(seed, fetcher, crawl, source=name, limit=budget, allow_page=False)
         seed_failures.extend(failures)
-        if page is not None:
-            urls = list(discover_links(page.content, page.final_url or seed))
         store.frontier_add(name, ((u, 1) for u in urls))
     if crawl.max_depth > 0:
         home = fetcher.fetch(source.home_url, crawl, source=name)
