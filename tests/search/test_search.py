@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lantoa.errors import QuerySyntaxError
+from lantoa.records import Analysis, Article, EnrichedArticle, Source, SourceLevel
 from lantoa.search import count, iter_search, search
 from lantoa.store.api import Store
 from lantoa.store.schema import articles
@@ -211,3 +212,15 @@ def test_bad_queries_get_one_line_messages(store: Store, corpus: dict[str, int])
     ):
         with pytest.raises(QuerySyntaxError, match=message):
             search(store, query)
+
+
+def test_province_old_names_resolve_to_the_current_province(store: Store) -> None:
+    # Thái Bình merged into Hưng Yên in July 2025: old and new names find the same articles
+    store.upsert_source(
+        Source("Báo Thái Bình", "https://baothaibinh.example", SourceLevel.PROVINCE, "Thái Bình")
+    )
+    article = Article(url="https://example.vn/de", title="Đê biển được gia cố", source="Báo Thái Bình")
+    saved = store.save_article(EnrichedArticle(article, Analysis()))
+    for query in ('province:"Hưng Yên"', 'province:"tỉnh Thái Bình"', "province:hung-yen"):
+        assert [h.id for h in search(store, query).hits] == [saved.article_id], query
+    assert search(store, 'province:"Nghệ An"').total == 0

@@ -38,18 +38,18 @@ def key(text: str) -> str:
 
 
 def _current_province(name: str) -> str:
-    """The current province of an old or new name, when the entities stage can resolve it."""
-    try:  # the entities stage knows the 2025 reform (old -> new provinces)
-        from lantoa.language.entities import resolve_place  # type: ignore[attr-defined]
-    except ImportError:
-        return name
-    resolved = resolve_place(name)
-    now = getattr(resolved, "province_now", None) or getattr(resolved, "name", None)
-    return now if isinstance(now, str) and now else name
+    """The current (post-2025) province of an old or new province name, else the name itself."""
+    from lantoa.language.entities import resolve_place
+
+    for place in resolve_place(name):
+        if place.kind == "province":
+            return place.province_now or place.name
+    return name
 
 
+@lru_cache(maxsize=4096)
 def province_key(name: str) -> str:
-    """Key of a province, old or new name, resolved to the current province when possible."""
+    """Key of a province, old or new name: "tỉnh Thái Bình" and "Hưng Yên" give "hung yen"."""
     k = key(_current_province(name))
     for prefix in _data()["province"]["prefixes"]:
         if k.startswith(prefix):
