@@ -9,6 +9,7 @@ the lease expire and the delivery is retried. Failures back off exponentially, t
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import hmac
 import json
@@ -147,7 +148,9 @@ class Dispatcher:
         s = self.settings
         if not s.smtp_host:
             raise RuntimeError("e-mail is not configured (setting smtp_host)")
-        msg = EmailMessage()
+        # No folding: CPython's header folder drops the space between two encoded words
+        # ("Kết luận" arrived as "Kếtluận"); one long encoded word stays within RFC 5322's 998.
+        msg = EmailMessage(policy=email.policy.SMTP.clone(max_line_length=998))
         msg["Subject"] = f"[Lantoa] {m['alert_name']}: {m['title']}"
         msg["From"] = s.smtp_from
         msg["To"] = str(m["email_to"])
