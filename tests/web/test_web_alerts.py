@@ -38,7 +38,7 @@ def receiver() -> Iterator[Receiver]:
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             state.calls += 1
             if state.calls <= state.fail_first:
@@ -184,7 +184,7 @@ def test_email_is_delivered_to_a_real_smtp_server(web: Web) -> None:
     received: list[tuple[list[str], bytes]] = []
 
     class Handler:
-        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
             received.append((list(envelope.rcpt_tos), envelope.content))  # type: ignore[attr-defined]
             return "250 OK"
 
