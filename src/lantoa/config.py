@@ -52,6 +52,9 @@ class Settings:
     alert_interval_s: int = _setting(
         15, "Seconds between two passes of the alert dispatcher in `lantoa serve`."
     )
+    themes_file: str = _setting(
+        "", "Theme rules file (TOML, same form as the shipped themes.toml); empty: the shipped rules."
+    )
 
     @classmethod
     def load(cls, config_file: str | Path | None = None, **overrides: Any) -> Settings:

@@ -93,6 +93,7 @@ class ThemeRules:
     foreign_after: re.Pattern[str] | None
     """A foreign country right after a phrase ("Quốc hội Singapore", "Thủ tướng Nhật"): the
     phrase does not count for themes with scope "vietnam"."""
+    foreign_any: re.Pattern[str] | None
     source: str
 
 
@@ -175,6 +176,9 @@ def parse_rules(data: dict[str, Any], source: str) -> ThemeRules:
         weights = Weights(**raw_weights)
     except TypeError as exc:
         raise ConfigError(f"{source}: [weights] {exc}") from exc
+    for name, value in vars(weights).items():
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"{source}: [weights] {name} must be a positive number, got {value!r}")
     raw_themes = data.get("themes")
     if not isinstance(raw_themes, list) or not raw_themes:
         raise ConfigError(f"{source}: needs at least one [[themes]] table")
@@ -191,12 +195,18 @@ def parse_rules(data: dict[str, Any], source: str) -> ThemeRules:
     names = data.get("foreign_names", [])
     if not isinstance(names, list) or not all(isinstance(c, str) and c.strip() for c in names):
         raise ConfigError(f"{source}: foreign_names must be a list of country names")
-    foreign = None
+    foreign = foreign_any = None
     if names:
         body = "|".join(re.escape(canonical(n)) for n in sorted(names, key=len, reverse=True))
         foreign = re.compile(rf"\s*(?:nước\s+|của\s+|tại\s+)?(?:{body})(?!\w)")
+        foreign_any = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
     return ThemeRules(
-        weights=weights, themes=themes, vietnam_cues=pattern, foreign_after=foreign, source=source
+        weights=weights,
+        themes=themes,
+        vietnam_cues=pattern,
+        foreign_after=foreign,
+        foreign_any=foreign_any,
+        source=source,
     )
 
 

@@ -124,6 +124,13 @@ def _score_theme(rule: ThemeRule, parts: list[_Part], rules: ThemeRules) -> _Tal
     return tally
 
 
+def _about_vietnam(parts: list[_Part], rules: ThemeRules) -> bool:
+    """Speaks of Vietnam, or at least of no other country (a domestic article rarely says "VN")."""
+    if any(rules.vietnam_cues.search(p.canon) for p in parts):
+        return True
+    return rules.foreign_any is None or not any(rules.foreign_any.search(p.canon) for p in parts)
+
+
 def assign_themes(
     headline: str,
     lead: str = "",
@@ -148,7 +155,7 @@ def assign_themes(
             continue
         if rule.scope == "vietnam":
             if about_vietnam is None:
-                about_vietnam = any(rules.vietnam_cues.search(p.canon) for p in parts)
+                about_vietnam = _about_vietnam(parts, rules)
             if not about_vietnam:
                 continue
         phrases = sorted(tally.phrases, key=lambda p: -tally.phrases[p])[:_MAX_EVIDENCE_PHRASES]
