@@ -21,8 +21,7 @@ from sqlalchemy.engine import Connection
 
 from lantoa.dedup.minhash import (
     band_keys,
-    compare,
-    estimate_jaccard,
+    pick_best,
     shingles,
     signature,
     signature_bytes,
@@ -34,9 +33,6 @@ from lantoa.store.schema import articles, dedup_buckets, dedup_signatures, dup_g
 
 MAX_CANDIDATES = 30
 """Articles sharing the most bands that are looked at, at most (hot buckets stay cheap)."""
-MAX_VERIFIED = 5
-"""Candidates verified on their text, best signature estimate first."""
-MIN_ESTIMATE = 0.2
 
 
 @dataclass(frozen=True)
@@ -90,19 +86,10 @@ def _near_match(conn: Connection, article_id: int, article: Article) -> int | No
             dedup_signatures.c.article_id.in_(candidate_ids)
         )
     )
-    estimates = sorted(
-        ((estimate_jaccard(sig, signature_from_bytes(bytes(r.signature))), int(r.article_id)) for r in sigs),
-        key=lambda pair: (-pair[0], pair[1]),
+    candidates = [(int(r.article_id), signature_from_bytes(bytes(r.signature))) for r in sigs]
+    return pick_best(
+        sh, sig, candidates, lambda ids: {i: shingles(t) for i, t in _stored_text(conn, ids).items()}
     )
-    shortlist = [aid for est, aid in estimates if est >= MIN_ESTIMATE][:MAX_VERIFIED]
-    if not shortlist:
-        return None
-    best: tuple[float, int] | None = None
-    for other_id, text in _stored_text(conn, shortlist).items():
-        sim = compare(sh, shingles(text))
-        if sim.duplicate and (best is None or (sim.jaccard, -other_id) > (best[0], -best[1])):
-            best = (sim.jaccard, other_id)
-    return best[1] if best else None
 
 
 def place_article(conn: Connection, article_id: int, article: Article, text_hash: str) -> Placement:

@@ -15,13 +15,13 @@ text contained in the other at >= 0.8 (a trimmed republication), which keeps pre
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from lantoa.dedup.normalize import normalize_text
+from lantoa.dedup.normalize import words
 
 SHINGLE = 5
 NUM_PERM = 60
@@ -42,9 +42,22 @@ Shingles = npt.NDArray[np.uint64]
 Signature = npt.NDArray[np.uint32]
 
 
-@lru_cache(maxsize=500_000)
-def _token_hash(token: str) -> int:
-    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+_TOKEN_HASHES: dict[str, int] = {}
+_TOKEN_CACHE_MAX = 2_000_000
+
+
+def _token_hashes(tokens: list[str]) -> list[int]:
+    """Stable 64-bit hashes of words (blake2b), cached: Vietnamese has a few thousand syllables."""
+    cache = _TOKEN_HASHES
+    try:
+        return list(map(cache.__getitem__, tokens))
+    except KeyError:
+        if len(cache) > _TOKEN_CACHE_MAX:
+            cache.clear()
+        for t in tokens:
+            if t not in cache:
+                cache[t] = int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little")
+        return list(map(cache.__getitem__, tokens))
 
 
 def shingles(text: str) -> Shingles:
@@ -52,10 +65,14 @@ def shingles(text: str) -> Shingles:
 
     A text shorter than one shingle gives one shingle of all its tokens (empty text: none).
     """
-    tokens = normalize_text(text).split()
+    return shingles_of(words(text))
+
+
+def shingles_of(tokens: list[str]) -> Shingles:
+    """``shingles`` of already normalised words."""
     if not tokens:
         return np.zeros(0, dtype=np.uint64)
-    hashes = np.fromiter((_token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
+    hashes = np.array(_token_hashes(tokens), dtype=np.uint64)
     if len(tokens) < SHINGLE:
         combined = np.zeros(1, dtype=np.uint64)
         for h in hashes:
@@ -66,7 +83,11 @@ def shingles(text: str) -> Shingles:
     with np.errstate(over="ignore"):
         for j in range(SHINGLE):
             combined = combined * _MULT + hashes[j : j + n]
-    return np.unique(combined)
+    combined.sort()
+    keep = np.empty(n, dtype=bool)
+    keep[0] = True
+    np.not_equal(combined[1:], combined[:-1], out=keep[1:])
+    return combined[keep]
 
 
 def signature(sh: Shingles) -> Signature:
@@ -124,3 +145,33 @@ def signature_bytes(sig: Signature) -> bytes:
 
 def signature_from_bytes(raw: bytes) -> Signature:
     return np.frombuffer(raw, dtype="<u4").astype(np.uint32)
+
+
+MIN_ESTIMATE = 0.2
+"""Candidates whose signature agrees on fewer permutations than this are not verified."""
+MAX_VERIFIED = 5
+"""Candidates verified on their text, best signature estimate first."""
+
+
+def pick_best(
+    sh: Shingles,
+    sig: Signature,
+    candidates: Iterable[tuple[int, Signature]],
+    load_shingles: Callable[[list[int]], dict[int, Shingles]],
+) -> int | None:
+    """The verified near-duplicate among LSH candidates: highest exact Jaccard, ties lowest id.
+
+    Shared by the database index and the in-memory index so that both decide alike.
+    """
+    estimates = sorted(
+        ((estimate_jaccard(sig, other), cid) for cid, other in candidates), key=lambda p: (-p[0], p[1])
+    )
+    shortlist = [cid for est, cid in estimates if est >= MIN_ESTIMATE][:MAX_VERIFIED]
+    if not shortlist:
+        return None
+    best: tuple[float, int] | None = None
+    for cid, other_sh in sorted(load_shingles(shortlist).items()):
+        sim = compare(sh, other_sh)
+        if sim.duplicate and (best is None or sim.jaccard > best[0]):
+            best = (sim.jaccard, cid)
+    return best[1] if best else None

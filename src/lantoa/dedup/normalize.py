@@ -13,18 +13,27 @@ import unicodedata
 
 from lantoa.records import Article
 
-_NON_WORD = re.compile(r"[^\w]+|_+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """The normalised words (syllables) of a text: runs of letters and digits, NFC, lower case."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
 def normalize_text(text: str) -> str:
     """NFC, lower case, punctuation and whitespace folded: ``"Hà Nội,  2024!"`` -> ``"hà nội 2024"``."""
-    text = unicodedata.normalize("NFC", text).lower()
-    return _NON_WORD.sub(" ", text).strip()
+    return " ".join(words(text))
+
+
+def hash_words(tokens: list[str]) -> str:
+    """sha256 of normalised words, as ``text_hash`` computes it."""
+    return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
 def text_hash(article: Article) -> str:
     """sha256 of the normalised headline, lead and body: equal hashes mean exact duplicates."""
-    return hashlib.sha256(normalize_text(article.full_text).encode("utf-8")).hexdigest()
+    return hash_words(words(article.full_text))
 
 
 def dedup_text(article: Article) -> str:
