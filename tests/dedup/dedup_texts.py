@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle
 
 STORY = (
@@ -51,13 +49,3 @@ def enriched(
         published=published,
     )
     return EnrichedArticle(art, Analysis())
-
-
-@pytest.fixture
-def story() -> tuple[str, ...]:
-    return STORY
-
-
-@pytest.fixture
-def other_story() -> tuple[str, ...]:
-    return OTHER_STORY

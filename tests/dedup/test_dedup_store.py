@@ -6,8 +6,8 @@ import json
 from datetime import datetime, timedelta
 
 from click.testing import CliRunner
+from dedup_texts import enriched
 
-from conftest import enriched
 from lantoa.cli import cli
 from lantoa.records import VN_TZ, PageType
 from lantoa.store.api import SaveStatus, open_store

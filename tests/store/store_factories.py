@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-
-import pytest
 
 from lantoa.records import (
     VN_TZ,
@@ -73,9 +70,3 @@ def make(
         province="Quảng Ngãi",
     )
     return EnrichedArticle(art, ana)
-
-
-@pytest.fixture
-def article() -> Callable[..., EnrichedArticle]:
-    """``article(url, seed=..., published=..., ...)`` builds an ``EnrichedArticle``."""
-    return make

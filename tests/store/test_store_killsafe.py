@@ -21,7 +21,7 @@ SCRIPT = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, sys.argv[2])
-    from conftest import make
+    from store_factories import make
     from lantoa.store.api import open_store
 
     store = open_store(sys.argv[1])
@@ -79,7 +79,7 @@ def test_killed_ingest_is_all_or_nothing_and_resumable(db_url: str) -> None:
     assert done <= stored < N
 
     sys.path.insert(0, str(HERE))
-    from conftest import make
+    from store_factories import make
 
     store = open_store(db_url)
     try:
