@@ -115,8 +115,10 @@ def test_duplicate_copies_alert_once(web: Web) -> None:
     create_alert(web.store.engine, web.store, name="IUU", query="khai thac IUU", owner_id=editor.id)
     text = "Các tỉnh ven biển quyết liệt chống khai thác IUU để gỡ thẻ vàng của EC trong năm nay."
     first = web.save(enriched(10, title="Chống khai thác IUU", body=text))
-    copy = web.save(enriched(10, title="Chống khai thác IUU", body=text, source="Báo Hà Tĩnh"))
-    assert copy.group_id == first.group_id
+    copy = web.save(
+        enriched(10, title="Chống khai thác IUU", body=text, source="Báo Hà Tĩnh", url="https://ht.vn/iuu")
+    )
+    assert copy.group_id == first.group_id and copy.article_id != first.article_id
     assert check_alerts(web.store.engine, web.store) == 1
 
 

@@ -39,10 +39,11 @@ def enriched(
     relevant: bool = True,
     persons: tuple[Person, ...] = (),
     documents: tuple[DocumentRef, ...] = (),
+    url: str | None = None,
 ) -> EnrichedArticle:
     """A synthetic article; ``n`` makes text unique so it is not a duplicate of the others."""
     article = Article(
-        url=f"https://baotest.vn/tin-{n}.html",
+        url=url or f"https://baotest.vn/tin-{n}.html",
         title=title or f"Tin số {n}: hoạt động tại địa phương",
         source=source,
         published=published or datetime.now(VN_TZ) - timedelta(hours=n % 48),

@@ -109,7 +109,7 @@ def _where(filters: ArticleFilter, since: date, until: date) -> list[ColumnEleme
     if filters.relevant is not None:
         conds.append(a.c.relevant.is_(filters.relevant))
     if filters.theme:
-        th = core.article_themes
+        th = core.article_themes.alias("theme_filter")
         conds.append(
             select(th.c.article_id).where(th.c.article_id == a.c.id, th.c.slug == filters.theme).exists()
         )
