@@ -146,7 +146,11 @@ def sources_show(app: AppContext, name: str) -> None:
 @click.argument("name")
 @click.option("--home", "home_url", required=True, help="Home page URL.")
 @click.option(
-    "--level", type=click.Choice([v.value for v in SourceLevel]), default="other", show_default=True
+    "--level",
+    type=click.Choice([v.value for v in SourceLevel]),
+    default="other",
+    show_default=True,
+    help="Where the source stands: central, province, commune, press, foreign or other.",
 )
 @click.option("--province", help="Province (current name), for provincial and commune sources.")
 @click.option("--language", default="vi", show_default=True, help="Language code of the source.")
@@ -259,7 +263,14 @@ def articles_group() -> None:
     "--limit", type=click.IntRange(1), default=20, show_default=True, help="Articles shown at most."
 )
 @click.option("--source", help="Only articles of this source.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="A table for people or one JSON object per line.",
+)
 @pass_app
 def articles_list(app: AppContext, limit: int, source: str | None, fmt: str) -> None:
     """Newest articles first."""
@@ -274,7 +285,14 @@ def articles_list(app: AppContext, limit: int, source: str | None, fmt: str) -> 
 
 @articles_group.command("show")
 @click.argument("article_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Readable text or one JSON object.",
+)
 @pass_app
 def articles_show(app: AppContext, article_id: int, fmt: str) -> None:
     """One article in full."""
@@ -287,7 +305,14 @@ def articles_show(app: AppContext, article_id: int, fmt: str) -> None:
 
 
 @articles_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="JSON lines, or CSV with lists joined by semicolons.",
+)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout)."
 )
