@@ -44,7 +44,12 @@ def _stopwords() -> dict[str, frozenset[str]]:
     return {lang: frozenset(words) for lang, words in raw.items()}
 
 
+_NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff]")
+
+
 def _script_language(letters: str) -> str | None:
+    if not _NON_LATIN.search(letters):
+        return None
     counts: dict[str, int] = {}
     latin = 0
     for ch in letters:

@@ -28,6 +28,18 @@ TONES = "\u0300\u0301\u0303\u0309\u0323"
 _VOWELS = set("aăâeêioôơuưy")
 _MARKED = set("ăâêôơư")
 _WORD = re.compile(r"[^\W\d_]+")
+_ALL_VOWELS = "".join(
+    sorted(
+        {
+            c
+            for c in (
+                unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY" for t in ("", *TONES)
+            )
+        }
+    )
+)
+_CANDIDATE = re.compile(rf"[^\W\d_]*[{_ALL_VOWELS}]{{2}}[^\W\d_]*")
+"""Only syllables with two or more vowels can have their tone mark in two places."""
 
 
 def nfc(text: str) -> str:
@@ -100,7 +112,7 @@ def canonical(text: str) -> str:
 
     Meant for matching and indexing; show the original text to people.
     """
-    return _WORD.sub(_canonical_match, nfc(text))
+    return _CANDIDATE.sub(_canonical_match, nfc(text))
 
 
 def _fold_table() -> dict[int, str | None]:

@@ -150,7 +150,9 @@ def assign_themes(
         tally = _score_theme(rule, parts, rules)
         if topic and topic in rule.topics:
             tally.score += rule.topics[topic]
-        substantial = tally.headline_hit or tally.best_part >= rule.paragraph_min
+        bonus = rule.topics.get(topic, 0.0) if topic else 0.0
+        # A topic bonus that alone reaches the threshold decides: the whole article is about it.
+        substantial = tally.headline_hit or tally.best_part >= rule.paragraph_min or bonus >= rule.threshold
         if tally.score < rule.threshold or not substantial:
             continue
         if rule.scope == "vietnam":

@@ -62,13 +62,18 @@ class TopicModel:
 
     @staticmethod
     def weigh(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-        """Sublinear TF times IDF, rows L2-normalised."""
-        x = counts.astype(np.float32).tocsr(copy=True)
-        x.data = 1.0 + np.log(x.data)
-        x = x.multiply(idf.astype(np.float32)[None, :]).tocsr()
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        """Sublinear TF times IDF, rows L2-normalised (computed on the CSR arrays directly)."""
+        x = sparse.csr_matrix(counts, dtype=np.float32, copy=True)
+        x.sum_duplicates()
+        x.data = (1.0 + np.log(x.data)) * idf.astype(np.float32)[x.indices]
+        lengths = np.diff(x.indptr)
+        squares = np.zeros(x.shape[0], dtype=np.float32)
+        nonempty = lengths > 0
+        squares[nonempty] = np.add.reduceat(x.data * x.data, x.indptr[:-1][nonempty])
+        norms = np.sqrt(squares)
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x)
+        x.data /= np.repeat(norms, lengths)
+        return x
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -117,8 +122,16 @@ class TopicModel:
             (counts.data[keep], (rows, cols[keep])), shape=(counts.shape[0], len(self.columns))
         )
         x = self.weigh(reduced, self.idf)
-        w = self.weights.astype(np.float32) * self.scale[:, None]
-        return np.asarray(x @ w.T) + self.intercept[None, :]
+        return np.asarray(x @ self._dense_t) + self.intercept[None, :]
+
+    @property
+    def _dense_t(self) -> np.ndarray:
+        """De-quantised weights, features x topics, computed once (6 MB for 150k features)."""
+        dense = self.__dict__.get("_dense_cache")
+        if dense is None:
+            dense = np.ascontiguousarray((self.weights.astype(np.float32) * self.scale[:, None]).T)
+            object.__setattr__(self, "_dense_cache", dense)
+        return dense
 
     def predict(self, texts: list[str]) -> list[str]:
         """The VNTC label of each text."""
