@@ -1,0 +1,100 @@
+"""`lantoa users add|passwd|list`, `lantoa alerts run` and `lantoa serve` as a real process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from click.testing import CliRunner
+from web_helpers import enriched
+
+from lantoa.cli import cli
+from lantoa.errors import PermissionDenied
+from lantoa.store.api import open_store
+from lantoa.web.alerts import create_alert, list_events
+from lantoa.web.users import UserService
+
+
+def test_users_add_passwd_list(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    r = runner.invoke(
+        cli, ["users", "add", "chanh.vp", "--role", "admin", "--db", db], input="mat-khau-01\nmat-khau-01\n"
+    )
+    assert r.exit_code == 0, r.output
+    assert "chanh.vp created (admin)" in r.output
+    r = runner.invoke(cli, ["users", "add", "chanh.vp", "--password", "khac-khac-1", "--db", db])
+    assert r.exit_code != 0 and "already exists" in str(r.exception or r.output)
+    r = runner.invoke(cli, ["users", "add", "ngan", "--password", "123", "--db", db])
+    assert r.exit_code != 0 and "too short" in str(r.exception or r.output)
+    r = runner.invoke(cli, ["users", "passwd", "chanh.vp", "--password", "mat-khau-02", "--db", db])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["users", "list", "--db", db])
+    assert r.output.startswith("chanh.vp\tadmin\tvi")
+    store = open_store(db)
+    try:
+        users = UserService(store.engine)
+        assert users.authenticate("chanh.vp", "mat-khau-02", "127.0.0.1").username == "chanh.vp"
+        try:
+            users.authenticate("chanh.vp", "mat-khau-01", "127.0.0.1")
+            raise AssertionError("the old password still works")
+        except PermissionDenied:
+            pass
+    finally:
+        store.close()
+
+
+def test_alerts_run_one_pass(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    store = open_store(db)
+    try:
+        user = UserService(store.engine).add("bientap", "mat-khau-01", "editor")
+        create_alert(store.engine, store, name="Trường Sa", query="truong sa", owner_id=user.id)
+        store.save_article(enriched(1, body="Đoàn công tác thăm Trường Sa."))
+        r = CliRunner().invoke(cli, ["alerts", "run", "--db", db])
+        assert r.exit_code == 0, r.output
+        assert r.output.startswith("1 new event(s)")
+        assert len(list_events(store.engine, user.id, None)) == 1
+    finally:
+        store.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_starts_a_real_server(tmp_path: Path) -> None:
+    db = str(tmp_path / "serve.db")
+    port = _free_port()
+    env = {**os.environ, "LANTOA_ALERT_INTERVAL_S": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lantoa", "serve", "--db", db, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError(proc.stderr.read1().decode() if proc.stderr else "server did not start")
+        r = httpx.get(f"{base}/", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login")
+        assert "Lantoa" in httpx.get(f"{base}/login").text
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert b"lantoa users add" in err  # tells how to create the first admin
