@@ -104,3 +104,19 @@ def test_sniff_xml_kind() -> None:
     assert sniff_xml_kind(URLSET) == "sitemap"
     assert sniff_xml_kind(gzip.compress(INDEX)) == "sitemap"
     assert sniff_xml_kind(b"<!doctype html><html></html>") is None
+
+
+def test_rss1_rdf_feed() -> None:
+    rdf = b"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://x.vn/"><title>X</title></channel>
+<item rdf:about="https://x.vn/a-1234.html"><title>A</title><link>https://x.vn/a-1234.html</link></item>
+</rdf:RDF>"""
+    assert parse_feed(rdf, "https://x.vn/rss") == ["https://x.vn/a-1234.html"]
+
+
+def test_malformed_feed_falls_back_to_lenient_parser() -> None:
+    # An unescaped "&" makes the XML invalid; many portals serve feeds like this.
+    bad = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Tin & Bai</title>
+<item><title>A & B</title><link>https://x.vn/tin?id=123456&cat=2</link></item></channel></rss>"""
+    assert parse_feed(bad, "https://x.vn/rss") == ["https://x.vn/tin?cat=2&id=123456"]
