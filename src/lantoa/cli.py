@@ -71,11 +71,11 @@ def settings_command(app: AppContext, markdown: bool) -> None:
 
 
 def _register_stage_commands() -> None:
-    for stage in STAGES:
+    for name in [f"lantoa.{stage}.cli" for stage in STAGES] + ["lantoa.quickstart"]:
         try:
-            module = importlib.import_module(f"lantoa.{stage}.cli")
+            module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == f"lantoa.{stage}.cli":
+            if exc.name == name:
                 continue
             raise
         for command in getattr(module, "commands", []):
