@@ -159,7 +159,6 @@ def compute(store: Store, filters: ArticleFilter) -> Dashboard:
             select(a.c.group_id, size)
             .where(*where)
             .group_by(a.c.group_id)
-            .having(size > 1)
             .order_by(size.desc(), a.c.group_id)
             .limit(10)
         ).all()
