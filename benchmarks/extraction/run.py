@@ -129,6 +129,14 @@ def scrapinghub() -> Iterator[Case]:
             yield Case(name=key, html=_read(path), url=item.get("url"), body=item.get("articleBody") or "")
 
 
+def _authors(raw: object) -> list[str]:
+    if isinstance(raw, list):
+        return [str(a).strip() for a in raw if str(a).strip()]
+    if isinstance(raw, str):
+        return [a.strip() for a in re.split(r";|,| and ", raw) if a.strip()]
+    return []
+
+
 def trafilatura_eval() -> Iterator[Case]:
     folder = DATA / "extraction-bench" / "trafilatura_eval"
     truth = json.loads((folder / "evaldata.json").read_text("utf-8"))
@@ -147,7 +155,7 @@ def trafilatura_eval() -> Iterator[Case]:
             must_not=item.get("without") or [],
             title=item.get("title"),
             day=_day(item.get("date")),
-            authors=[a.strip() for a in re.split(r";|,| and ", author) if a.strip()] if author else [],
+            authors=_authors(author),
         )
 
 

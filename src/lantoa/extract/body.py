@@ -61,14 +61,17 @@ def clean_tree(tree: LexborHTMLParser) -> None:
     if root is None:
         return
     total = len(root.text(deep=True))
-    pattern = lexicon().boilerplate_re
+    lex = lexicon()
     for node in tree.css("[class], [id]"):
         if node.tag in ("html", "body", "main", "article"):
             continue
         attrs = node.attributes
         marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        if pattern.search(marker) and len(node.text(deep=True)) < 0.4 * total:
-            node.decompose()
+        if not any(lex.boilerplate_re.search(token) for token in marker.split()):
+            continue
+        if lex.content_re.search(marker) or len(node.text(deep=True)) >= 0.4 * total:
+            continue
+        node.decompose()
 
 
 def _blocks(root: LexborNode, caption_ids: frozenset[int]) -> list[Block]:
@@ -130,14 +133,14 @@ def _select(blocks: list[Block], skip: set[str]) -> tuple[list[str], list[str], 
             if block.text not in captions:
                 captions.append(block.text)
             continue
-        chars += len(block.text)
-        link_chars += block.link_chars
         if paragraphs and len(key) < 60 and key in lex.cutoff_markers:
             break
         if key in lex.junk_lines:
             continue
         if block.link_density > 0.6 and len(block.text) < 300:
             continue
+        chars += len(block.text)
+        link_chars += block.link_chars
         paragraphs.append(block.text)
     return paragraphs, captions, chars, link_chars / max(1, chars)
 

@@ -18,16 +18,16 @@ from lantoa.records import Article, PageType
 
 log = logging.getLogger(__name__)
 
-_ARTICLE_MIN_CHARS = 500
+_ARTICLE_MIN_CHARS = 400
 """Body text under which a page is a listing unless it says it is an article."""
 _MARKED_MIN_CHARS = 150
 
 
-def _listing(url: str | None, body: Body, marked: bool, dated: bool) -> bool:
+def _listing(url: str | None, body: Body, marked: bool) -> bool:
     """A home, section or listing page rather than an article.
 
-    An article page says so (JSON-LD, article:published_time) or shows a date and a body of
-    running text; a listing shows teasers: short texts, many links, a date on every item.
+    An article page says so (JSON-LD, article:published_time) or shows a body of running text;
+    a listing shows teasers: short texts, many links, a date on every item.
     """
     path = urlsplit(url).path if url else ""
     if url and path in ("", "/") and not marked:
@@ -35,9 +35,7 @@ def _listing(url: str | None, body: Body, marked: bool, dated: bool) -> bool:
     if marked:
         return body.chars < _MARKED_MIN_CHARS
     date_lines = sum(1 for p in body.paragraphs if len(p) < 60 and parse_date(p) is not None)
-    if body.chars < _ARTICLE_MIN_CHARS or body.link_density >= 0.35 or date_lines >= 3:
-        return True
-    return not dated and (body.chars < 1500 or body.link_density >= 0.2)
+    return body.chars < _ARTICLE_MIN_CHARS or body.link_density >= 0.4 or date_lines >= 3
 
 
 def extract_html(
@@ -72,7 +70,7 @@ def extract_html(
         raise ExtractionError("no text in page: neither a headline nor a body")
 
     page_type = PageType.ARTICLE
-    if _listing(meta.url, body, meta.article_marked, meta.published is not None):
+    if _listing(meta.url, body, meta.article_marked):
         page_type = PageType.LISTING
     title = meta.title or (paragraphs[0][:200] if paragraphs else "")
     language = guess_language(" ".join([title, meta.lead, *paragraphs[:20]]), meta.lang)

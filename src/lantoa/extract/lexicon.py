@@ -29,6 +29,9 @@ class Lexicon:
     cutoff_markers: frozenset[str]
     junk_lines: frozenset[str]
     boilerplate_re: re.Pattern[str]
+    """Matches one class/id token that names a non-article block (``related-news``, ``share``)."""
+    content_re: re.Pattern[str]
+    """Matches class/id strings that may hold the article even when boilerplate_re matches a token."""
     publisher_words: tuple[str, ...]
     agencies: frozenset[str]
     byline_prefixes: tuple[str, ...]
@@ -71,7 +74,8 @@ def lexicon() -> Lexicon:
     return Lexicon(
         cutoff_markers=frozenset(data["cutoff_markers"]),
         junk_lines=frozenset(data["junk_lines"]),
-        boilerplate_re=re.compile(rf"(?:^|[\s_-])(?:{words})(?:$|[\s_-])", re.IGNORECASE),
+        boilerplate_re=re.compile(rf"^(?:{words})(?:[-_]|$)|[-_](?:{words})$", re.IGNORECASE),
+        content_re=re.compile("|".join(data["content_classes"]), re.IGNORECASE),
         publisher_words=tuple(data["publisher_words"]),
         agencies=frozenset(data["agencies"]),
         byline_prefixes=tuple(sorted(data["byline_prefixes"], key=len, reverse=True)),
