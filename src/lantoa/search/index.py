@@ -7,7 +7,6 @@ Both are idempotent, so an update simply re-indexes. Listing pages are not searc
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, cast, delete, insert, select
@@ -18,7 +17,7 @@ from lantoa.records import EnrichedArticle, PageType
 from lantoa.search import schema
 from lantoa.search.fields import doc_key, key, province_key
 from lantoa.search.schema import search_fts, search_keys, search_tsv
-from lantoa.search.text import fold_token, tokens
+from lantoa.search.text import fold_tokens, tokens
 from lantoa.store.schema import articles
 
 MAX_POSITION = 16383
@@ -31,7 +30,7 @@ def document_tokens(enriched: EnrichedArticle) -> list[str]:
     return tokens(enriched.article.full_text)
 
 
-def tsvector_literal(exact: list[str]) -> str:
+def tsvector_literal(exact: list[str], folded: list[str] | None = None) -> str:
     """A tsvector where each folded syllable and its exact twin share one position.
 
     Exact forms carry weight A and folded twins weight D, so ``ts_rank`` scores an article that
@@ -39,29 +38,29 @@ def tsvector_literal(exact: list[str]) -> str:
     Lexemes are letters and digits only (see ``lantoa.search.text``), so quoting them is safe;
     the literal is passed as a bound parameter and cast, never spliced into SQL.
     """
-    positions: dict[str, list[str]] = defaultdict(list)
-    last: dict[str, int] = {}
-    for i, tok in enumerate(exact, start=1):
-        pos = min(i, MAX_POSITION)
-        folded = fold_token(tok)
-        for lexeme, mark in ((tok, "A"), (folded, "")) if folded != tok else ((tok, "A"),):
-            plist = positions[lexeme]
-            if len(plist) < MAX_POSITIONS_PER_LEXEME and last.get(lexeme) != pos:
-                plist.append(f"{pos}{mark}")
-                last[lexeme] = pos
+    folded = folded if folded is not None else fold_tokens(exact)
+    positions: dict[str, list[str]] = {}
+    for i, (tok, twin) in enumerate(zip(exact, folded, strict=True), start=1):
+        pos = str(min(i, MAX_POSITION))
+        plist = positions.setdefault(tok, [])
+        if len(plist) < MAX_POSITIONS_PER_LEXEME:
+            plist.append(pos + "A")
+        if twin != tok:
+            plist = positions.setdefault(twin, [])
+            if len(plist) < MAX_POSITIONS_PER_LEXEME:
+                plist.append(pos)
     return " ".join(f"'{lex}':{','.join(pl)}" for lex, pl in positions.items())
 
 
-def _keys(conn: Connection, article_id: int, enriched: EnrichedArticle) -> set[tuple[str, str]]:
+def _keys(enriched: EnrichedArticle, source_province: str | None) -> set[tuple[str, str]]:
     analysis, article = enriched.analysis, enriched.article
     found: set[tuple[str, str]] = {("theme", t.slug) for t in analysis.themes}
     if article.source:
         found.add(("source", key(article.source)))
     if analysis.province:
         found.add(("province", province_key(analysis.province)))
-    row = conn.execute(select(articles.c.source_province).where(articles.c.id == article_id)).first()
-    if row is not None and row.source_province:
-        found.add(("province", province_key(row.source_province)))
+    if source_province:
+        found.add(("province", province_key(source_province)))
     found.update(("person", key(p.name)) for p in analysis.persons)
     found.update(("doc", doc_key(d.symbol) if d.symbol else d.key) for d in analysis.documents)
     if analysis.topic:
@@ -87,22 +86,30 @@ def index_many(
     conn: Connection, items: Iterable[tuple[int, EnrichedArticle]], *, replace: bool = True
 ) -> int:
     """Index a batch in a few statements (bulk loads); ``replace=False`` skips the deletes."""
+    batch = list(items)
+    source_provinces = dict(
+        conn.execute(
+            select(articles.c.id, articles.c.source_province).where(
+                articles.c.id.in_([i for i, _ in batch]), articles.c.source_province.is_not(None)
+            )
+        ).all()
+    )
     fts_rows: list[dict[str, object]] = []
     key_rows: list[dict[str, object]] = []
-    for article_id, enriched in items:
+    for article_id, enriched in batch:
         if replace:
             unindex_article(conn, article_id)
         if enriched.article.page_type is PageType.LISTING:
             continue
         exact = document_tokens(enriched)
+        folded = fold_tokens(exact)
         if conn.dialect.name == "sqlite":
-            folded = " ".join(fold_token(t) for t in exact)
-            fts_rows.append({"rowid": article_id, "exact": " ".join(exact), "folded": folded})
+            fts_rows.append({"rowid": article_id, "exact": " ".join(exact), "folded": " ".join(folded)})
         else:
-            fts_rows.append({"article_id": article_id, "tsv": tsvector_literal(exact)})
+            fts_rows.append({"article_id": article_id, "tsv": tsvector_literal(exact, folded)})
         key_rows.extend(
             {"kind": kind, "key": value, "article_id": article_id}
-            for kind, value in _keys(conn, article_id, enriched)
+            for kind, value in _keys(enriched, source_provinces.get(article_id))
         )
     if fts_rows:
         if conn.dialect.name == "sqlite":

@@ -11,10 +11,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from lantoa.search.query import And, Node, Not, Or, Term
-from lantoa.search.text import fold_token, token_spans, tokens
+from lantoa.search.text import fold, fold_token, tokens
 
-SNIPPET_TOKENS = 32
-MAX_SCAN_CHARS = 50_000
+SNIPPET_CHARS = 220
+MAX_SCAN_CHARS = 8_000
+MAX_HITS = 40
 _SPACES = re.compile(r"\s+")
 
 
@@ -41,38 +42,60 @@ def highlight_keys(node: Node) -> frozenset[str]:
     return frozenset(found)
 
 
-def make_snippet(text: str, keys: frozenset[str], width: int = SNIPPET_TOKENS) -> tuple[SnippetPart, ...]:
-    """The window of ``width`` words with the most query words, matches marked."""
+def _key_pattern(keys: frozenset[str]) -> re.Pattern[str]:
+    """Whole tokens equal to one of ``keys`` (folded), longest first."""
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move a window inwards to whole words."""
+    if start > 0 and not text[start - 1].isspace():
+        nxt = text.find(" ", start)
+        start = nxt + 1 if 0 <= nxt < end else start
+    if end < len(text) and not text[end].isspace():
+        prev = text.rfind(" ", start, end)
+        end = prev if prev > start else end
+    return start, end
+
+
+def make_snippet(text: str, keys: frozenset[str], width: int = SNIPPET_CHARS) -> tuple[SnippetPart, ...]:
+    """About ``width`` characters around the densest cluster of query words, matches marked.
+
+    Matching runs on the folded text (one regex pass), which keeps the offsets of NFC text,
+    so the marked pieces are cut from the original spelling.
+    """
     text = unicodedata.normalize("NFC", text[:MAX_SCAN_CHARS])
-    spans = list(token_spans(text))
-    if not spans:
+    if not text.strip():
         return ()
-    hits = [i for i, s in enumerate(spans) if s[3] in keys]
+    folded = fold(text).lower()
+    matches: list[tuple[int, int, str]] = []
+    if keys and len(folded) == len(text):
+        for m in _key_pattern(keys).finditer(folded):
+            matches.append((m.start(), m.end(), m.group(0)))
+            if len(matches) >= MAX_HITS:
+                break
     start = 0
-    if hits:
+    if matches:
         best = -1
-        for h in hits:
-            first = max(0, h - 4)
-            covered = len({spans[i][3] for i in hits if first <= i < first + width})
+        for m_start, _, _ in matches:
+            first = max(0, m_start - width // 5)
+            covered = len({k for s, e, k in matches if first <= s and e <= first + width})
             if covered > best:
                 best, start = covered, first
-    end = min(len(spans), start + width)
-    hit_set = set(hits)
-    parts: list[SnippetPart] = []
-    if start > 0:
-        parts.append(SnippetPart("… "))
-    cursor = spans[start][0]
-    for i in range(start, end):
-        s_start, s_end = spans[i][0], spans[i][1]
-        if i in hit_set:
-            if s_start > cursor:
-                parts.append(SnippetPart(text[cursor:s_start]))
-            parts.append(SnippetPart(text[s_start:s_end], hit=True))
-            cursor = s_end
-    tail_end = spans[end - 1][1]
-    if tail_end > cursor:
-        parts.append(SnippetPart(text[cursor:tail_end]))
-    if end < len(spans):
+    start, end = _word_bounds(text, start, min(len(text), start + width))
+    parts: list[SnippetPart] = [SnippetPart("… ")] if start > 0 else []
+    cursor = start
+    for m_start, m_end, _ in matches:
+        if m_start < start or m_end > end:
+            continue
+        if m_start > cursor:
+            parts.append(SnippetPart(text[cursor:m_start]))
+        parts.append(SnippetPart(text[m_start:m_end], hit=True))
+        cursor = m_end
+    if end > cursor:
+        parts.append(SnippetPart(text[cursor:end]))
+    if end < len(text):
         parts.append(SnippetPart(" …"))
     return tuple(_merge(parts))
 

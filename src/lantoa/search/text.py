@@ -18,21 +18,24 @@ from collections.abc import Iterator
 
 from lantoa.language.normalize import canonical, fold
 
-__all__ = ["canonical", "fold", "fold_token", "has_marks", "iter_tokens", "token_spans", "tokens"]
+__all__ = ["canonical", "fold", "fold_token", "fold_tokens", "has_marks", "token_spans", "tokens"]
 
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TOKEN_CHARS = 64
 """Longer runs (base64 blobs, URLs glued together) are cut: they are never searched for."""
 
 
-def iter_tokens(text: str) -> Iterator[str]:
-    """Exact tokens of ``text``: canonical, lower case, letters and digits only."""
-    for match in _TOKEN.finditer(canonical(text).lower()):
-        yield match.group(0)[:MAX_TOKEN_CHARS]
-
-
 def tokens(text: str) -> list[str]:
-    return list(iter_tokens(text))
+    """Exact tokens of ``text``: canonical, lower case, letters and digits only."""
+    found = TOKEN.findall(canonical(text).lower())
+    if any(len(t) > MAX_TOKEN_CHARS for t in found):
+        found = [t[:MAX_TOKEN_CHARS] for t in found]
+    return found
+
+
+def fold_tokens(exact: list[str]) -> list[str]:
+    """Folded twins of exact tokens, in one pass (folding keeps the token boundaries)."""
+    return fold(" ".join(exact)).split(" ") if exact else []
 
 
 def fold_token(token: str) -> str:
@@ -49,6 +52,6 @@ def token_spans(text: str) -> Iterator[tuple[int, int, str, str]]:
 
     Offsets refer to ``text`` in NFC (callers normalise first; canonicalisation keeps lengths).
     """
-    for match in _TOKEN.finditer(unicodedata.normalize("NFC", text)):
+    for match in TOKEN.finditer(unicodedata.normalize("NFC", text)):
         exact = canonical(match.group(0)).lower()
         yield match.start(), match.end(), exact, fold_token(exact)

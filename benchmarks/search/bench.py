@@ -1,0 +1,270 @@
+"""Search benchmark: indexing throughput, index size and query latency, per backend.
+
+    nice .venv/bin/python benchmarks/search/bench.py --n 100000 --backend sqlite postgresql
+
+For each backend: a fresh database is migrated with the real schema; the corpus of
+``corpus.py`` is bulk-loaded into the store's ``articles`` table (the store's own
+``article_row`` serialisation, duplicate groups from the generator), then indexed with
+``lantoa.search.index.index_many`` (the code ``index_article`` runs), timed separately. Then the
+fixed mix of 200 queries of ``queries.py`` runs through ``lantoa.search.search`` (20 hits with
+total, then again with facets), after one warm-up pass, and p50/p95/p99 are printed.
+
+Side by side, the same run measures the off-the-shelf setup most projects start from (an FTS5
+table with ``unicode61 remove_diacritics 2``, on SQLite) on the unaccented queries of the mix:
+how many matches it finds compared with Lantoa's index (it does not fold đ), and its latency.
+
+PostgreSQL: ``--pg postgresql://postgres@127.0.0.1:5432`` (a database ``lantoa_bench_<n>`` is
+created and dropped unless ``--keep``). SQLite files go to ``--dir`` (default /tmp).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, time as dtime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import BenchArticle, generate  # noqa: E402
+from queries import query_mix  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+
+from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, ThemeHit  # noqa: E402
+from lantoa.search import search  # noqa: E402
+from lantoa.search.index import index_many  # noqa: E402
+from lantoa.store.api import Store, open_store  # noqa: E402
+from lantoa.store.schema import article_themes, articles, dup_groups  # noqa: E402
+from lantoa.store.serialize import article_row  # noqa: E402
+
+BATCH = 1000
+RELEVANT = {"doi-ngoai", "bien-dao"}
+
+
+def enriched(a: BenchArticle) -> EnrichedArticle:
+    published = datetime.combine(a.published, dtime(8, 0), tzinfo=VN_TZ)
+    article = Article(
+        url=f"https://bench.example/{a.index}",
+        title=a.title,
+        source=a.source.name,
+        published=published,
+        lead=a.lead,
+        paragraphs=tuple(a.body.split("\n")),
+    )
+    analysis = Analysis(
+        themes=tuple(ThemeHit(t, 1.0) for t in a.themes),
+        relevant=bool(RELEVANT & set(a.themes)),
+        province=a.province,
+    )
+    return EnrichedArticle(article, analysis)
+
+
+def _batches(items: Iterable[BenchArticle], size: int) -> Iterable[list[BenchArticle]]:
+    batch: list[BenchArticle] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load(store: Store, n: int) -> dict[str, float]:
+    """Bulk-insert article rows, then index them; return timings."""
+    now = datetime.now(UTC)
+    t_rows = t_index = 0.0
+    groups: dict[int, list[tuple[int, Any]]] = {}
+    for batch in _batches(generate(n), BATCH):
+        docs = [(a, enriched(a)) for a in batch]
+        t0 = time.perf_counter()
+        rows = []
+        for a, e in docs:
+            row = article_row(e)
+            row.update(
+                id=a.index + 1,
+                url=e.article.url,
+                level=a.source.level,
+                source_province=a.source.province,
+                group_id=a.group + 1,
+                ingested_at=now,
+                updated_at=now,
+            )
+            rows.append(row)
+            groups.setdefault(a.group + 1, []).append((a.index + 1, row["published"]))
+        themes = [{"article_id": a.index + 1, "slug": t, "score": 1.0} for a, _ in docs for t in a.themes]
+        with store.engine.begin() as conn:
+            conn.execute(insert(articles), rows)
+            if themes:
+                conn.execute(insert(article_themes), themes)
+        t1 = time.perf_counter()
+        with store.engine.begin() as conn:
+            index_many(conn, [(a.index + 1, e) for a, e in docs], replace=False)
+        t_index += time.perf_counter() - t1
+        t_rows += t1 - t0
+    dup = [
+        {"id": gid, "canonical_id": min(members, key=lambda m: (m[1], m[0]))[0], "size": len(members), "updated_at": now}
+        for gid, members in groups.items()
+    ]
+    with store.engine.begin() as conn:
+        for i in range(0, len(dup), 5000):
+            conn.execute(insert(dup_groups), dup[i : i + 5000])
+        conn.execute(text("ANALYZE"))
+    return {"rows_s": t_rows, "index_s": t_index, "groups": len(groups)}
+
+
+def index_size(store: Store, path: str | None) -> dict[str, float]:
+    """Bytes of the search index (FTS tables or tsvector table + GIN, plus filter keys)."""
+    with store.engine.connect() as conn:
+        if store.engine.dialect.name == "sqlite":
+            rows = conn.execute(
+                text("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
+            ).all()
+            sizes = {name: int(size) for name, size in rows}
+            fts = sum(v for k, v in sizes.items() if k.startswith("search_fts"))
+            keys = sum(v for k, v in sizes.items() if "search_keys" in k)
+            total = os.path.getsize(path) if path else sum(sizes.values())
+            return {"fts_mb": fts / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}
+        fts = conn.execute(text("SELECT pg_total_relation_size('search_tsv')")).scalar_one()
+        keys = conn.execute(text("SELECT pg_total_relation_size('search_keys')")).scalar_one()
+        total = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+        return {"fts_mb": fts / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return {"p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000, "max": max(samples) * 1000}
+
+
+def timed(run: Callable[[str], Any], queries: list[str]) -> tuple[list[float], list[Any]]:
+    out, results = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        results.append(run(q))
+        out.append(time.perf_counter() - t0)
+    return out, results
+
+
+def naive_baseline(store: Store, queries: list[str]) -> dict[str, Any]:
+    """Off-the-shelf FTS5 (unicode61 remove_diacritics 2) over the same texts, unaccented queries."""
+    from lantoa.search.query import Term, parse
+    from lantoa.search.sql import _fts5
+    from lantoa.search.text import fold_token, tokens
+
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS naive_fts"))
+        conn.execute(
+            text("CREATE VIRTUAL TABLE naive_fts USING fts5(title, lead, body, tokenize='unicode61 remove_diacritics 2')")
+        )
+        t0 = time.perf_counter()
+        conn.execute(text("INSERT INTO naive_fts(rowid, title, lead, body) SELECT id, title, lead, body FROM articles"))
+        build_s = time.perf_counter() - t0
+    plain = [q for q in queries if ":" not in q and "(" not in q and "-" not in q and "OR" not in q]
+    unaccented = [q for q in plain if all(fold_token(t) == t for t in tokens(q))]
+    ours_counts, naive_counts, naive_times = [], [], []
+    with store.engine.connect() as conn:
+        for q in unaccented:
+            node = parse(q)
+            phrase = isinstance(node, Term) and node.phrase
+            toks = tokens(q)
+            naive_q = f'"{" ".join(toks)}"' if phrase else " AND ".join(f'"{t}"' for t in toks)
+            t0 = time.perf_counter()
+            n_naive = conn.execute(text("SELECT count(*) FROM naive_fts WHERE naive_fts MATCH :q"), {"q": naive_q}).scalar_one()
+            naive_times.append(time.perf_counter() - t0)
+            n_ours = conn.execute(
+                text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"), {"q": _fts5(node)}
+            ).scalar_one()
+            naive_counts.append(int(n_naive))
+            ours_counts.append(int(n_ours))
+    missed = [
+        (q, o, nv) for q, o, nv in zip(unaccented, ours_counts, naive_counts, strict=True) if nv < o
+    ]
+    return {
+        "build_s": build_s,
+        "queries": len(unaccented),
+        "matches_ours": sum(ours_counts),
+        "matches_naive": sum(naive_counts),
+        "queries_with_fewer_matches": len(missed),
+        "examples": missed[:5],
+        "latency_count_only": percentiles(naive_times) if len(naive_times) > 2 else {},
+    }
+
+
+def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
+    path = None
+    if backend == "sqlite":
+        path = os.path.join(args.dir, f"lantoa_bench_{n}.db")
+        if os.path.exists(path):
+            os.remove(path)
+        url = path
+    else:
+        import psycopg
+
+        name = f"lantoa_bench_{n}"
+        with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"{args.pg}/{name}"
+    store = open_store(url)
+    try:
+        timings = load(store, n)
+        sizes = index_size(store, path)
+        queries = query_mix()
+        for q in queries[:20]:  # warm-up: caches and prepared plans, as in a running server
+            search(store, q, facets=False)
+        hits_t, results = timed(lambda q: search(store, q, limit=20, facets=False), queries)
+        full_t, _ = timed(lambda q: search(store, q, limit=20, facets=True), queries)
+        slowest = sorted(zip(hits_t, queries, strict=True), reverse=True)[:5]
+        report: dict[str, Any] = {
+            "backend": backend,
+            "n": n,
+            "groups": timings["groups"],
+            "rows_load_s": round(timings["rows_s"], 1),
+            "index_s": round(timings["index_s"], 1),
+            "index_articles_per_s": round(n / timings["index_s"]),
+            **{k: round(v, 1) for k, v in sizes.items()},
+            "latency_hits_ms": {k: round(v, 1) for k, v in percentiles(hits_t).items()},
+            "latency_with_facets_ms": {k: round(v, 1) for k, v in percentiles(full_t).items()},
+            "queries_with_hits": sum(1 for r in results if r.total),
+            "median_total": statistics.median(r.total for r in results),
+            "slowest_ms": [(round(t * 1000, 1), q) for t, q in slowest],
+        }
+        if backend == "sqlite":
+            report["naive_fts5"] = naive_baseline(store, queries)
+        return report
+    finally:
+        store.close()
+        if backend == "postgresql" and not args.keep:
+            import psycopg
+
+            with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (f"lantoa_bench_{n}",)
+                )
+                conn.execute(f'DROP DATABASE IF EXISTS "lantoa_bench_{n}"')
+        elif path and not args.keep:
+            os.remove(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Lantoa search benchmark")
+    parser.add_argument("--n", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--backend", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--dir", default="/tmp")
+    parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases.")
+    args = parser.parse_args()
+    for n in args.n:
+        for backend in args.backend:
+            report = run_backend(backend, n, args)
+            print(json.dumps(report, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
