@@ -26,22 +26,23 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, time as dtime
+from datetime import UTC, datetime
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import BenchArticle, generate  # noqa: E402
-from queries import query_mix  # noqa: E402
-from sqlalchemy import insert, text  # noqa: E402
+from corpus import BenchArticle, generate
+from queries import query_mix
+from sqlalchemy import insert, text
 
-from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, ThemeHit  # noqa: E402
-from lantoa.search import search  # noqa: E402
-from lantoa.search.index import index_many  # noqa: E402
-from lantoa.store.api import Store, open_store  # noqa: E402
-from lantoa.store.schema import article_themes, articles, dup_groups  # noqa: E402
-from lantoa.store.serialize import article_row  # noqa: E402
+from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, ThemeHit
+from lantoa.search import search
+from lantoa.search.index import index_many
+from lantoa.store.api import Store, open_store
+from lantoa.store.schema import article_themes, articles, dup_groups
+from lantoa.store.serialize import article_row
 
 BATCH = 1000
 RELEVANT = {"doi-ngoai", "bien-dao"}
@@ -109,7 +110,12 @@ def load(store: Store, n: int) -> dict[str, float]:
         t_index += time.perf_counter() - t1
         t_rows += t1 - t0
     dup = [
-        {"id": gid, "canonical_id": min(members, key=lambda m: (m[1], m[0]))[0], "size": len(members), "updated_at": now}
+        {
+            "id": gid,
+            "canonical_id": min(members, key=lambda m: (m[1], m[0]))[0],
+            "size": len(members),
+            "updated_at": now,
+        }
         for gid, members in groups.items()
     ]
     with store.engine.begin() as conn:
@@ -123,9 +129,7 @@ def index_size(store: Store, path: str | None) -> dict[str, float]:
     """Bytes of the search index (FTS tables or tsvector table + GIN, plus filter keys)."""
     with store.engine.connect() as conn:
         if store.engine.dialect.name == "sqlite":
-            rows = conn.execute(
-                text("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
-            ).all()
+            rows = conn.execute(text("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")).all()
             sizes = {name: int(size) for name, size in rows}
             fts = sum(v for k, v in sizes.items() if k.startswith("search_fts"))
             keys = sum(v for k, v in sizes.items() if "search_keys" in k)
@@ -160,10 +164,14 @@ def naive_baseline(store: Store, queries: list[str]) -> dict[str, Any]:
     with store.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS naive_fts"))
         conn.execute(
-            text("CREATE VIRTUAL TABLE naive_fts USING fts5(title, lead, body, tokenize='unicode61 remove_diacritics 2')")
+            text(
+                "CREATE VIRTUAL TABLE naive_fts USING fts5(title, lead, body, tokenize='unicode61 remove_diacritics 2')"
+            )
         )
         t0 = time.perf_counter()
-        conn.execute(text("INSERT INTO naive_fts(rowid, title, lead, body) SELECT id, title, lead, body FROM articles"))
+        conn.execute(
+            text("INSERT INTO naive_fts(rowid, title, lead, body) SELECT id, title, lead, body FROM articles")
+        )
         build_s = time.perf_counter() - t0
     plain = [q for q in queries if ":" not in q and "(" not in q and "-" not in q and "OR" not in q]
     unaccented = [q for q in plain if all(fold_token(t) == t for t in tokens(q))]
@@ -175,16 +183,16 @@ def naive_baseline(store: Store, queries: list[str]) -> dict[str, Any]:
             toks = tokens(q)
             naive_q = f'"{" ".join(toks)}"' if phrase else " AND ".join(f'"{t}"' for t in toks)
             t0 = time.perf_counter()
-            n_naive = conn.execute(text("SELECT count(*) FROM naive_fts WHERE naive_fts MATCH :q"), {"q": naive_q}).scalar_one()
+            n_naive = conn.execute(
+                text("SELECT count(*) FROM naive_fts WHERE naive_fts MATCH :q"), {"q": naive_q}
+            ).scalar_one()
             naive_times.append(time.perf_counter() - t0)
             n_ours = conn.execute(
                 text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"), {"q": _fts5(node)}
             ).scalar_one()
             naive_counts.append(int(n_naive))
             ours_counts.append(int(n_ours))
-    missed = [
-        (q, o, nv) for q, o, nv in zip(unaccented, ours_counts, naive_counts, strict=True) if nv < o
-    ]
+    missed = [(q, o, nv) for q, o, nv in zip(unaccented, ours_counts, naive_counts, strict=True) if nv < o]
     return {
         "build_s": build_s,
         "queries": len(unaccented),
@@ -245,7 +253,8 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
 
             with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
                 conn.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (f"lantoa_bench_{n}",)
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    (f"lantoa_bench_{n}",),
                 )
                 conn.execute(f'DROP DATABASE IF EXISTS "lantoa_bench_{n}"')
         elif path and not args.keep:

@@ -50,7 +50,9 @@ def query_mix(seed: int = 4) -> list[str]:
     out: list[str] = []
     out += [rng.choice(WORDS) for _ in range(40)]
     out += [_unaccented(rng.choice(WORDS)) for _ in range(30)]
-    out += [f'"{rng.choice(PHRASES)}"' if i % 3 else f'"{_unaccented(rng.choice(PHRASES))}"' for i in range(30)]
+    out += [
+        f'"{rng.choice(PHRASES)}"' if i % 3 else f'"{_unaccented(rng.choice(PHRASES))}"' for i in range(30)
+    ]
     for i in range(30):
         a, b, c = rng.sample(WORDS, 3)
         out.append(
@@ -61,7 +63,13 @@ def query_mix(seed: int = 4) -> list[str]:
     for i in range(30):
         theme = f"theme:{rng.choice(THEMES)}"
         word = rng.choice(WORDS)
-        extra = ("", f" {_date(rng)}", " level:province", f' province:"{rng.choice(PROVINCES)}"', " relevant:yes")[i % 5]
+        extra = (
+            "",
+            f" {_date(rng)}",
+            " level:province",
+            f' province:"{rng.choice(PROVINCES)}"',
+            " relevant:yes",
+        )[i % 5]
         out.append(f"{word} {theme}{extra}")
     assert len(out) == 200
     return out
