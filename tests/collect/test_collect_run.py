@@ -9,7 +9,7 @@ from pathlib import Path
 from collect_server import Server
 from collect_site import build_site
 
-from lantoa.collect.run import crawl_watch, ensure_sources
+from lantoa.collect.run import crawl_once, crawl_watch, ensure_sources
 from lantoa.collect.sources import source_to_toml
 from lantoa.config import Settings
 from lantoa.pipeline import IngestSummary
@@ -64,3 +64,38 @@ def test_sources_file_is_synced_and_pause_survives(tmp_path: Path) -> None:
         assert synced.feeds == ("https://mofa.gov.vn/rss",) and synced.crawl.paused
     finally:
         store.close()
+
+
+def test_sources_crawled_in_parallel_each_host_polite(tmp_path: Path) -> None:
+    from collect_server import Server as LocalServer
+
+    first, second = LocalServer(), LocalServer()
+    try:
+        sites = [build_site(first, 5), build_site(second, 5)]
+        crawl = CrawlSettings(rate_per_s=5.0, timeout_s=5.0, allow_private=True, max_depth=1)
+        store = open_store(str(tmp_path / "p.db"))
+        try:
+            for name, site in zip(("mot", "hai"), sites, strict=True):
+                store.upsert_source(
+                    Source(name, site.home, feeds=(site.feed,), sitemaps=(site.sitemap,), crawl=crawl)
+                )
+            # A broken source (its crawl raises) must not stop the others.
+            store.upsert_source(Source("hong", "http://[::1", crawl=crawl))
+            summary = crawl_once(store, Settings(db=str(tmp_path / "p.db")), threads=3)
+        finally:
+            store.close()
+        assert summary.saved["new"] == 10
+        assert any("crawl of hong stopped" in reason for reason in summary.failures)
+        spans = []
+        for srv in (first, second):
+            times = [h.at for h in srv.hits()]
+            assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.2 * 0.9, (
+                "per-host rate kept"
+            )
+            spans.append((times[0], times[-1]))
+        assert spans[1][0] < spans[0][1] and spans[0][0] < spans[1][1], (
+            "the two hosts were crawled at the same time"
+        )
+    finally:
+        first.close()
+        second.close()

@@ -70,10 +70,17 @@ def ingest_command(
     "--watch", "mode", flag_value="watch", help="Keep polling each source at its interval until Ctrl-C."
 )
 @click.option("--workers", type=click.IntRange(1, 256), help="Processes for extraction (setting `workers`).")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Sources crawled at the same time (each host keeps its own rate limit).",
+)
 @pass_app
 @click.pass_context
 def crawl_command(
-    ctx: click.Context, app: AppContext, source: str | None, mode: str, workers: int | None
+    ctx: click.Context, app: AppContext, source: str | None, mode: str, workers: int | None, threads: int
 ) -> None:
     """Crawl the sources: feeds, sitemaps, home pages and the persistent frontier.
 
@@ -86,10 +93,13 @@ def crawl_command(
                 app.settings,
                 source=source,
                 workers=workers,
+                threads=threads,
                 on_poll=lambda src, s: click.echo(f"{src.name}: {s.line()}"),
             )
         else:
-            summary = crawl_once(store, app.settings, source=source, workers=workers, progress=_progress)
+            summary = crawl_once(
+                store, app.settings, source=source, workers=workers, threads=threads, progress=_progress
+            )
     _finish(ctx, summary)
 
 

@@ -211,18 +211,15 @@ def crawl_sources(
 
 def watch(
     sources: Callable[[], list[Source]],
-    store: Store,
-    fetcher: Fetcher,
-    consume: Callable[[Iterator[list[FetchedPage | Failure]], Source], None],
+    poll: Callable[[list[Source]], None],
     *,
     stop: threading.Event | None = None,
     clock: Callable[[], float] = time.monotonic,
-    batch_size: int = 1,
 ) -> None:
     """Poll each source at its own ``crawl.interval_s`` until ``stop`` is set (or Ctrl-C).
 
-    ``sources`` is called before each poll so that sources added, paused or removed meanwhile
-    are taken into account without a restart.
+    ``sources`` is called before each round so that sources added, paused or removed meanwhile
+    are taken into account without a restart; ``poll`` crawls the sources that are due.
     """
     stop = stop or threading.Event()
     due: dict[str, float] = {}
@@ -230,11 +227,11 @@ def watch(
         current = {s.name: s for s in sources() if not s.crawl.paused}
         now = clock()
         ready = [s for n, s in current.items() if due.get(n, now) <= now]
-        for source in ready:
-            if stop.is_set():
-                return
-            consume(crawl_batches(source, store, fetcher, batch_size=batch_size), source)
-            due[source.name] = clock() + source.crawl.interval_s
+        if ready:
+            poll(ready)
+            finished = clock()
+            for source in ready:
+                due[source.name] = finished + source.crawl.interval_s
         pending = [due.get(n, now) for n in current]
         wait = max(0.5, min(pending) - clock()) if pending else 5.0
         stop.wait(min(wait, 60.0))

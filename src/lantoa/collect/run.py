@@ -8,10 +8,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 
 from lantoa.collect import collect
 from lantoa.collect.crawler import crawl_batches, watch
 from lantoa.collect.fetch import Fetcher, FetchPolicy
+from lantoa.collect.parallel import run_parallel
 from lantoa.collect.sources import load_sources, starter_sources
 from lantoa.config import Settings
 from lantoa.errors import NotFound
@@ -93,17 +95,44 @@ def select_sources(store: Store, settings: Settings, name: str | None) -> list[S
     return [store.get_source(name)]
 
 
-def _ingest_batches(
-    batches: Iterator[list[FetchedPage | Failure]],
+def _crawl(
+    sources: list[Source],
     store: Store,
+    fetcher: Fetcher,
     executor: Executor,
-    progress: Progress | None,
+    *,
+    threads: int,
+    progress: Progress | None = None,
+    on_source: Callable[[Source, IngestSummary], None] | None = None,
 ) -> IngestSummary:
-    summary = IngestSummary()
-    for batch in batches:
+    """Crawl ``sources`` in parallel threads, ingesting each batch here, serially."""
+    batch_size = 1 if isinstance(executor, InProcess) else 32
+    total = IngestSummary()
+    per_source: dict[str, IngestSummary] = {s.name: IngestSummary() for s in sources}
+
+    def save(source: Source, batch: list[FetchedPage | Failure]) -> None:
         items: Iterable[FetchedPage | Failure] = progress(batch) if progress is not None else batch
-        merge(summary, ingest(items, store, executor=executor))
-    return summary
+        summary = ingest(items, store, executor=executor)
+        merge(total, summary)
+        merge(per_source[source.name], summary)
+
+    def done(source: Source, error: BaseException | None) -> None:
+        if error is not None:
+            reason = f"crawl of {source.name} stopped: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+            store.record_failure(Failure("collect", source.home_url, reason, datetime.now(UTC)))
+            total.failures[reason[:80]] += 1
+            per_source[source.name].failures[reason[:80]] += 1
+        if on_source is not None:
+            on_source(source, per_source[source.name])
+
+    run_parallel(
+        sources,
+        lambda src: crawl_batches(src, store, fetcher, batch_size=batch_size),
+        save,
+        threads=threads,
+        on_done=done,
+    )
+    return total
 
 
 def crawl_once(
@@ -112,22 +141,22 @@ def crawl_once(
     *,
     source: str | None = None,
     workers: int | None = None,
+    threads: int = 4,
     progress: Progress | None = None,
+    on_source: Callable[[Source, IngestSummary], None] | None = None,
 ) -> IngestSummary:
     """Poll feeds, sitemaps and the frontier of every non-paused source (or the one named)."""
+    chosen = select_sources(store, settings, source)
+    if source is None:
+        chosen = [s for s in chosen if not s.crawl.paused]
     executor = _executor(settings, workers)
-    batch_size = 1 if isinstance(executor, InProcess) else 32
-    summary = IngestSummary()
-    with Fetcher(FetchPolicy(settings.user_agent), store=store) as fetcher:
-        try:
-            for src in select_sources(store, settings, source):
-                if src.crawl.paused and source is None:
-                    continue
-                batches = crawl_batches(src, store, fetcher, batch_size=batch_size)
-                merge(summary, _ingest_batches(batches, store, executor, progress))
-        finally:
-            executor.close()
-    return summary
+    try:
+        with Fetcher(FetchPolicy(settings.user_agent), store=store) as fetcher:
+            return _crawl(
+                chosen, store, fetcher, executor, threads=threads, progress=progress, on_source=on_source
+            )
+    finally:
+        executor.close()
 
 
 def crawl_watch(
@@ -136,30 +165,20 @@ def crawl_watch(
     *,
     source: str | None = None,
     workers: int | None = None,
+    threads: int = 4,
     stop: threading.Event | None = None,
     on_poll: Callable[[Source, IngestSummary], None] | None = None,
 ) -> IngestSummary:
     """Keep polling each source at its ``crawl.interval_s`` until ``stop`` is set or Ctrl-C."""
     executor = _executor(settings, workers)
-    batch_size = 1 if isinstance(executor, InProcess) else 32
     total = IngestSummary()
-
-    def consume(batches: Iterator[list[FetchedPage | Failure]], src: Source) -> None:
-        summary = _ingest_batches(batches, store, executor, None)
-        merge(total, summary)
-        if on_poll is not None:
-            on_poll(src, summary)
-
     with Fetcher(FetchPolicy(settings.user_agent), store=store) as fetcher:
+
+        def poll(ready: list[Source]) -> None:
+            merge(total, _crawl(ready, store, fetcher, executor, threads=threads, on_source=on_poll))
+
         try:
-            watch(
-                lambda: select_sources(store, settings, source),
-                store,
-                fetcher,
-                consume,
-                stop=stop,
-                batch_size=batch_size,
-            )
+            watch(lambda: select_sources(store, settings, source), poll, stop=stop)
         except KeyboardInterrupt:
             log.info("watch interrupted")
         finally:
