@@ -34,12 +34,11 @@ def fingerprint(exact: str, text: str) -> Fingerprint:
 
 
 def fingerprint_article(article: Article) -> Fingerprint:
-    """``fingerprint(text_hash(article), dedup_text(article))``, normalising each part once."""
-    title = words(article.title)
-    body = words(dedup_text(article)) if (article.lead or article.paragraphs) else []
-    sh = shingles_of(body or title)
+    """``fingerprint(text_hash(article), dedup_text(article))``, normalising the text once."""
+    tokens = words(dedup_text(article))
+    sh = shingles_of(tokens)
     sig = signature(sh)
-    return Fingerprint(hash_words(title + body), sh, sig, tuple(band_keys(sig)))
+    return Fingerprint(hash_words(tokens), sh, sig, tuple(band_keys(sig)))
 
 
 class MemoryIndex:

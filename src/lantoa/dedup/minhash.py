@@ -5,11 +5,12 @@ processes and machines (the band keys live in the database) and because computin
 permutations with one vectorised multiply-shift is about ten times faster than datasketch's
 per-shingle updates, which matters for a million articles.
 
-Parameters (chosen on the benchmark in benchmarks/dedup/): shingles of 5 syllables, 60
-permutations in 20 bands of 3 rows, so a pair of Jaccard similarity 0.5 becomes a candidate with
-probability 0.93 and 0.7 with probability 0.9999, while unrelated texts (J < 0.05) almost never
-share a band. Candidates are then verified on their exact shingle sets: Jaccard >= 0.5, or one
-text contained in the other at >= 0.8 (a trimmed republication), which keeps precision high.
+Parameters (chosen on the benchmark in benchmarks/dedup/): shingles of 5 syllables, 96
+permutations in 32 bands of 3 rows, so a pair of Jaccard similarity 0.5 becomes a candidate with
+probability 0.986, 0.4 with 0.88 and 0.7 with certainty, while unrelated texts (J around 0.01)
+almost never share a band. Candidates are then verified on their exact shingle sets: Jaccard
+>= 0.5, or the smaller text contained in the larger at >= 0.7 (a trimmed republication with a
+new headline, lead or byline), which keeps precision high.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ import numpy.typing as npt
 from lantoa.dedup.normalize import words
 
 SHINGLE = 5
-NUM_PERM = 60
-BANDS = 20
+NUM_PERM = 96
+BANDS = 32
 ROWS = NUM_PERM // BANDS
 MIN_JACCARD = 0.5
-MIN_CONTAINMENT = 0.8
+MIN_CONTAINMENT = 0.7
 MIN_SHINGLES_FOR_CONTAINMENT = 20
 """Below this many shingles, containment is too weak evidence: only Jaccard counts."""
 
