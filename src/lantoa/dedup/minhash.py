@@ -57,7 +57,9 @@ def _token_hashes(tokens: list[str]) -> list[int]:
             cache.clear()
         for t in tokens:
             if t not in cache:
-                cache[t] = int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little")
+                cache[t] = int.from_bytes(
+                    hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little"
+                )
         return list(map(cache.__getitem__, tokens))
 
 
