@@ -64,6 +64,7 @@ _COMMITTEE_LEVEL = {
 }
 
 
+_SP_RE = re.compile(SP)
 _ONLY_AS_PART = {"Thường trực", "Văn phòng", "Ban Chấp hành", "BCH"}
 _TITLE_BAN = re.compile(r"([Tt]rưởng[ \t]+)ban(?=[ \t])")
 
@@ -109,23 +110,32 @@ def issuer_pattern() -> str:
     return rf"(?:{known})(?:{SP}(?:{level}))?(?:{SP}{CAP_RUN})?"
 
 
-def _unique_place(locations: list[Location], level: str) -> str | None:
-    """The one place of that level the text names, if there is exactly one."""
-    if level in ("tỉnh", "province", "TP", "thành phố", "Trung ương", "TW"):
-        names = {loc.name for loc in locations if loc.kind == "province"}
-        if level in ("Trung ương", "TW"):
-            return None
-        return next(iter(names)) if len(names) == 1 else None
-    prefix = level + " "
-    names = {loc.name for loc in locations if loc.name.startswith(prefix)}
-    return next(iter(names))[len(prefix) :] if len(names) == 1 else None
+def _unique_places(locations: list[Location]) -> dict[str, str]:
+    """Level word -> the one place of that level the text names (levels naming several are left out)."""
+    names: dict[str, set[str]] = {}
+    for loc in locations:
+        if loc.kind == "province":
+            names.setdefault("province", set()).add(loc.name)
+        else:
+            level, _, name = loc.name.partition(" ")
+            if level == "thị" or level == "thành" or level == "đặc":
+                more, _, name = name.partition(" ")
+                level = f"{level} {more}"
+            names.setdefault(level, set()).add(name)
+    unique = {level: next(iter(found)) for level, found in names.items() if len(found) == 1}
+    if "province" in unique:
+        for word in ("tỉnh", "TP", "thành phố"):
+            unique.setdefault(word, unique["province"])
+    return unique
 
 
 def find_orgs(text: str, places: list[PlaceHit], skip: list[tuple[int, int]] | None = None) -> list[OrgHit]:
     """Organisations in ``text`` (NFC) in order of first mention; ``places`` complete local bodies."""
     entries = _entries()
     place_at = {p.start: p for p in places}
-    locations = [p.location for p in places if p.location.kind in ("province", "district", "commune")]
+    unique = _unique_places(
+        [p.location for p in places if p.location.kind in ("province", "district", "commune")]
+    )
     raw: list[tuple[int, int, str, str, OrgEntry]] = []
     # "Trưởng ban Tuyên giáo" names the body "Ban Tuyên giáo" (same length: offsets hold).
     scan = _TITLE_BAN.sub(lambda m: m.group(1) + "Ban", text)
@@ -155,18 +165,19 @@ def find_orgs(text: str, places: list[PlaceHit], skip: list[tuple[int, int]] | N
             continue
         if entry.local:
             # A place written right after the body ("Thị ủy Cửa Lò", "UBND tỉnh Nghệ An") belongs to it.
-            nxt = re.match(SP, text[end:])
-            pos = end + (nxt.end() if nxt else 0)
-            hit = place_at.get(pos) or (place_at.get(m.start("level") + 1) if m.group("level") else None)
+            nxt = _SP_RE.match(text, end)
+            pos = nxt.end() if nxt else end
+            hit = place_at.get(pos)
+            if hit is None and m.group("level"):
+                raw_level = m.group("level")
+                hit = place_at.get(m.start("level") + len(raw_level) - len(raw_level.lstrip()))
             if hit is not None and hit.end > end:
-                tail = text[pos if hit.start == pos else end : hit.end].strip()
-                surface = f"{surface} {text[pos : hit.end]}".strip() if hit.start == pos else surface
-                full = f"{full} {tail}".strip() if hit.start == pos else full
-                end = hit.end
+                tail = text[end : hit.end].strip()
+                surface, full, end = f"{surface} {tail}", f"{full} {tail}", hit.end
             else:
                 lvl = level or _COMMITTEE_LEVEL.get(entry.full)
                 if lvl:
-                    place = _unique_place(locations, lvl)
+                    place = unique.get(lvl)
                     if place:
                         full = f"{full} {place}"
         raw.append((m.start(), end, surface, full, entry))
@@ -178,7 +189,7 @@ def find_orgs(text: str, places: list[PlaceHit], skip: list[tuple[int, int]] | N
         while (
             entry.attach
             and i + 1 < len(raw)
-            and re.fullmatch(SP, text[end : raw[i + 1][0]] or "x")
+            and _SP_RE.fullmatch(text, end, raw[i + 1][0])
             and (surface != "Thường trực" or raw[i + 1][4].local)
         ):
             _, end2, surface2, full2, entry2 = raw[i + 1]

@@ -21,6 +21,11 @@ from lantoa.records import Person
 from ._lexicon import CAP_RUN, CAP_WORD, SP, SpanSet, bounded, fold, load_lines, load_toml, word_pattern
 
 _MAX_TITLE_WORDS = 14
+_PUNCT = re.compile(r"[,.;:!?()\"“”–—]")
+_TRAILING_COMMA = re.compile(r",[ \t]*$")
+_NEXT_CAP = re.compile(rf"{SP}{CAP_WORD}")
+_SPACES = re.compile(SP)
+_SYLLABLE = re.compile(rf"(?<=[ \t]){CAP_WORD}")
 
 
 @dataclass
@@ -81,9 +86,9 @@ def _read_title(text: str, pos: int, orgs: dict[int, int]) -> tuple[str, int] | 
         return None
     end = head.end()
     words = 0
-    for org_start, org_end in orgs.items():
-        if pos <= org_start < end < org_end:
-            end = org_end
+    for org_start in range(pos, end):
+        if org_start in orgs and orgs[org_start] > end:
+            end = orgs[org_start]
     while words < _MAX_TITLE_WORDS:
         word = _WORD.match(text, end)
         if word is None:
@@ -95,6 +100,8 @@ def _read_title(text: str, pos: int, orgs: dict[int, int]) -> tuple[str, int] | 
         token = word.group(1)
         if pats["stop"].match(text, word.start(1)) or any(c.isdigit() for c in token) or token == "-":
             break
+        if token[0].isupper() and pats["head"].match(text, word.start(1)):
+            break  # the next title of an unpunctuated chain
         end = word.end(1)
         words += 1
     return text[pos:end].strip(), end
@@ -111,7 +118,10 @@ def _titles_after(text: str, pos: int, orgs: dict[int, int]) -> tuple[list[str],
     while True:
         sep = pats["sep"].match(text, pos)
         if sep is None:
-            break
+            # No punctuation at all: "Nguyễn Trọng Nghĩa Bí thư Trung ương Đảng".
+            sep = _SPACES.match(text, pos)
+            if sep is None or not pats["head"].match(text, sep.end()):
+                break
         found = _read_title(text, sep.end(), orgs)
         if found is None:
             break
@@ -136,7 +146,7 @@ def _titles_before(text: str, start: int) -> tuple[list[str], int]:
         best = None
         for m in pats["head"].finditer(window, 0, limit):
             gap = window[m.end() : limit]
-            if re.search(r"[,.;:!?()\"“”–—]", gap) or len(gap.split()) > 4 or pats["stop"].search(gap):
+            if _PUNCT.search(gap) or len(gap.split()) > 4 or pats["stop"].search(gap):
                 continue
             if window[m.start() - 1 : m.start()].isalpha():
                 continue
@@ -147,7 +157,7 @@ def _titles_before(text: str, start: int) -> tuple[list[str], int]:
         titles.insert(0, window[best.start() : limit].strip())
         chain_start = window_start + best.start()
         before = window[: best.start()]
-        sep = re.search(r",[ \t]*$", before)
+        sep = _TRAILING_COMMA.search(before)
         if not sep:
             break
         limit = sep.start()
@@ -179,9 +189,15 @@ def find_persons(
     chains: list[tuple[int, int]] = []
     for m in pats["name"].finditer(text):
         start, end = m.span()
-        if skip.overlaps(start, end) or pats["head"].match(text, start):
+        # Without punctuation a title may follow the name directly: "Nguyễn Trọng Nghĩa Bí thư ...".
+        for syllable in _SYLLABLE.finditer(text, start + 1, end):
+            if pats["head"].match(text, syllable.start()):
+                end = syllable.start() - 1
+                break
+        name = text[start:end].rstrip()
+        end = start + len(name)
+        if skip.overlaps(start, end) or pats["head"].match(text, start) or " " not in name:
             continue
-        name = m.group(0)
         key = fold(name)
         found = people.setdefault(key, _Found(name=name, first=start))
         found.mentions += 1
@@ -230,7 +246,7 @@ def _link_references(text: str, people: dict[str, _Found], names: SpanSet, orgs:
         if read:
             title = read[0]
         after = text[m.start("title") + len(title) : m.start("title") + len(title) + 3]
-        if re.match(rf"{SP}{CAP_WORD}", after) and names.contains(m.start("title") + len(title) + 1):
+        if _NEXT_CAP.match(after) and names.contains(m.start("title") + len(title) + 1):
             continue
         held = holder(title)
         if held is not None:
@@ -240,7 +256,7 @@ def _link_references(text: str, people: dict[str, _Found], names: SpanSet, orgs:
         if counted.contains(m.start()) or names.contains(m.start()):
             continue
         nxt = text[m.end() : m.end() + 40]
-        if re.match(rf"{SP}{CAP_WORD}", nxt):
+        if _NEXT_CAP.match(nxt):
             continue
         held = holder(m.group("title"))
         if held is not None:

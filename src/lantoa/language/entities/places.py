@@ -166,10 +166,11 @@ class AdminIndex:
         self.province_keys = {key for group, key in self.by_key if group == "province"} - {
             fold("Hồ Chí Minh")
         }
-        for alias, key in _SPECIAL_ALIASES.items():
+        for alias, target in _SPECIAL_ALIASES.items():
+            key = fold(target)
             self.province_keys.add(fold(alias))
-            if fold(alias) != key:
-                self.by_key[("province", fold(alias))] = self.by_key[("province", key)]
+            if ("province", fold(alias)) not in self.by_key:
+                self.by_key[("province", fold(alias))] = list(self.by_key[("province", key)])
 
     def _add(self, unit: Unit) -> None:
         self.by_key[(unit.group, fold(unit.name))].append(unit)
@@ -211,6 +212,14 @@ def _qualified_re() -> re.Pattern[str]:
 
 
 _CAP_RUN_RE = re.compile(CAP_RUN)
+_NONSPACE = re.compile(r"\S+")
+
+
+@cache
+def _special_re() -> re.Pattern[str]:
+    return re.compile(bounded(word_pattern(_SPECIAL_ALIASES)))
+
+
 _PREV_TITLECASE = re.compile(rf"(?:^|[ \t])[{UPPER}][^\W\d_{UPPER}]*[ \t]+$")
 _NEXT_CAP = re.compile(rf"[ \t]+({CAP_WORD})")
 _HONORIFIC_BEFORE = re.compile(r"(?:ông|bà|anh|chị|em|cô|chú|bác|đồng chí|Ông|Bà|Anh|Chị)[ \t]+$")
@@ -291,7 +300,7 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
         taken.add(start, end)
     for m in _CAP_RUN_RE.finditer(text):
         words = m.group(0).split()
-        offsets = [m.start() + off.start() for off in re.finditer(r"\S+", m.group(0))]
+        offsets = [m.start() + off.start() for off in _NONSPACE.finditer(m.group(0))]
         i = 0
         while i < len(words):
             for j in range(min(len(words), i + 4), i, -1):
@@ -304,17 +313,19 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
                     break
                 if not free(start, end) or _HONORIFIC_BEFORE.search(text, max(0, start - 12), start):
                     break
-                units = [u for u in index.by_key[("province", key)]]
-                hits.append(PlaceHit(start, end, _choose(units, context)[0].location()))
+                chosen = _choose(index.by_key.get(("province", key), []), context)
+                if not chosen:
+                    break
+                hits.append(PlaceHit(start, end, chosen[0].location()))
                 taken.add(start, end)
                 i = j - 1
                 break
             i += 1
-    for alias in _SPECIAL_ALIASES:
-        for m in re.finditer(re.escape(alias), text):
-            if free(*m.span()):
-                unit = index.by_key[("province", fold(alias))][0]
-                hits.append(PlaceHit(m.start(), m.end(), unit.location()))
+    for m in _special_re().finditer(text):
+        if free(*m.span()):
+            units = index.by_key.get(("province", fold(m.group(0))), [])
+            if units:
+                hits.append(PlaceHit(m.start(), m.end(), units[-1].location()))
                 taken.add(*m.span())
     hits.sort(key=lambda h: h.start)
     return hits

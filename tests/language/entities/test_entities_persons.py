@@ -1,0 +1,71 @@
+"""People and titles on the forms officers meet: chains, dashes, titles before names, references."""
+
+from __future__ import annotations
+
+from lantoa.language.entities import find_entities
+
+
+def _persons(text: str) -> dict[str, tuple[tuple[str, ...], int]]:
+    return {p.name: (p.titles, p.mentions) for p in find_entities(text).persons}
+
+
+def test_comma_chain_is_one_person_with_three_titles() -> None:
+    text = (
+        "Đồng chí Nguyễn Trọng Nghĩa, Bí thư Trung ương Đảng, Trưởng ban Tuyên giáo Trung ương, "
+        "Trưởng ban Chỉ đạo công tác thông tin đối ngoại dự và chỉ đạo hội nghị."
+    )
+    assert _persons(text) == {
+        "Nguyễn Trọng Nghĩa": (
+            (
+                "Bí thư Trung ương Đảng",
+                "Trưởng ban Tuyên giáo Trung ương",
+                "Trưởng ban Chỉ đạo công tác thông tin đối ngoại",
+            ),
+            1,
+        )
+    }
+
+
+def test_dash_form() -> None:
+    text = "Dự có đồng chí Lê Thanh Long – Phó Bí thư Thường trực Thị ủy, Chủ tịch HĐND thị xã cùng các đồng chí."
+    assert _persons(text)["Lê Thanh Long"][0] == ("Phó Bí thư Thường trực Thị ủy", "Chủ tịch HĐND thị xã")
+
+
+def test_titles_before_names_and_later_references() -> None:
+    text = (
+        "Thủ tướng Phạm Minh Chính và Bộ trưởng Ngoại giao Bùi Thanh Sơn đã tiếp Đoàn. "
+        "Thủ tướng nhấn mạnh quan hệ hữu nghị. Ông Sơn cho biết hai bên sẽ phối hợp."
+    )
+    found = _persons(text)
+    assert found["Phạm Minh Chính"] == (("Thủ tướng",), 2)
+    assert found["Bùi Thanh Sơn"] == (("Bộ trưởng Ngoại giao",), 2)
+    assert len(found) == 2
+
+
+def test_title_chain_before_name_and_appointment() -> None:
+    found = _persons(
+        "Tổng Bí thư, Chủ tịch nước Tô Lâm dự lễ. Đồng chí Trần Thanh Mẫn được bầu làm Chủ tịch Quốc hội."
+    )
+    assert found["Tô Lâm"] == (("Tổng Bí thư", "Chủ tịch nước"), 1)
+    assert found["Trần Thanh Mẫn"][0] == ("Chủ tịch Quốc hội",)
+
+
+def test_title_keeps_a_whole_organisation_name() -> None:
+    found = _persons("Ông Nguyễn Chí Dũng, Bộ trưởng Bộ Kế hoạch và Đầu tư phát biểu.")
+    assert found["Nguyễn Chí Dũng"][0] == ("Bộ trưởng Bộ Kế hoạch và Đầu tư",)
+
+
+def test_ambiguous_reference_is_not_linked() -> None:
+    text = "Ông Nguyễn Văn Minh và ông Trần Quang Minh dự họp. Ông Minh cho biết sẽ báo cáo."
+    found = _persons(text)
+    assert found["Nguyễn Văn Minh"][1] == 1 and found["Trần Quang Minh"][1] == 1
+
+
+def test_source_lines_and_bylines_are_not_persons() -> None:
+    text = "Hội nghị diễn ra tại Hà Nội.\nTheo Nguyễn Văn An (TTXVN)\nHữu Lương – Ngọc Ánh"
+    assert _persons(text) == {}
+
+
+def test_place_and_body_names_are_not_persons() -> None:
+    text = "Đoàn công tác của Bộ Công Thương làm việc tại Hà Nội và tỉnh Thái Bình, Lê Thanh Long chủ trì."
+    assert set(_persons(text)) == {"Lê Thanh Long"}
