@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from lantoa.errors import NotFound
+from lantoa.errors import NotFound, StoreError
 from lantoa.records import CrawlSettings, EnrichedArticle, Failure, FetchedPage, Source, SourceLevel
 from lantoa.store import articles as article_ops
 from lantoa.store.api import (
@@ -34,6 +35,7 @@ from lantoa.store.schema import articles, failures, frontier, pages, sources
 MAX_ATTEMPTS = 5
 """A frontier item failing this many times (with retry) is given up as failed."""
 HEALTH_WINDOW_DAYS = 30
+SAVE_ATTEMPTS = 3
 
 
 def upsert(
@@ -225,8 +227,16 @@ class SqlStore(Store):
 
     # articles (lantoa.store.articles)
     def save_article(self, enriched: EnrichedArticle) -> SaveResult:
-        with self.writer.begin() as conn:
-            return article_ops.save(conn, enriched)
+        """One transaction; retried when a concurrent writer saved the same URL first."""
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with self.writer.begin() as conn:
+                    return article_ops.save(conn, enriched)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt + 1 == SAVE_ATTEMPTS:
+                    target = enriched.article.url or enriched.article.title[:80]
+                    raise StoreError(f"cannot save {target}: {str(exc.orig).splitlines()[0]}") from exc
+        raise AssertionError("unreachable")
 
     def get_article(self, article_id: int) -> StoredArticle:
         with self.engine.connect() as conn:
