@@ -49,3 +49,29 @@ def test_analyze_json_refuses_several_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["analyze", str(f), str(f)])
     assert result.exit_code != 0
     assert "jsonl" in result.output
+
+
+def _cp1258(text: str) -> bytes:
+    import unicodedata
+
+    tones = set("\u0300\u0301\u0303\u0309\u0323")
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        out.append(
+            unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            + "".join(c for c in parts if c in tones)
+        )
+    return "".join(out).encode("cp1258")
+
+
+def test_analyze_windows_1258_file_and_binary_file(tmp_path: Path) -> None:
+    legacy = tmp_path / "cu.txt"
+    legacy.write_bytes(_cp1258(ARTICLE))
+    binary = tmp_path / "anh.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    result = CliRunner().invoke(cli, ["analyze", "--format", "jsonl", str(legacy), str(binary)])
+    assert result.exit_code == 1
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert "bien-gioi" in first["themes"]
+    assert "binary" in second["error"]
