@@ -127,14 +127,19 @@ def _order(cols: Any, sort: Sort) -> tuple[Any, ...]:
 
 
 def _ranked(matches: Select[Any], sort: Sort, groups: bool) -> Select[Any]:
-    """The result rows in order: one per duplicate group (its best-ranked copy) when ``groups``."""
+    """The result rows in order: one per duplicate group (its best-ranked copy) when ``groups``.
+
+    Each row carries ``total``, the number of result rows (a window count computed in the same
+    pass as the ranking, so a page of hits and its total cost one full-text lookup, not two).
+    """
     m = matches.subquery("m")
+    total = func.count().over().label("total")
     if not groups:
-        return select(m).order_by(*_order(m.c, sort))
+        return select(m, total).order_by(*_order(m.c, sort))
     best_first = (m.c.score.desc(), m.c.published.asc().nulls_last(), m.c.id)
     rn = func.row_number().over(partition_by=m.c.gid, order_by=best_first).label("rn")
     inner = select(m, rn).subquery("r")
-    return select(inner).where(inner.c.rn == 1).order_by(*_order(inner.c, sort))
+    return select(inner, total).where(inner.c.rn == 1).order_by(*_order(inner.c, sort))
 
 
 def _hit_rows(ranked: Select[Any], sort: Sort, limit: int | None, offset: int) -> Select[Any]:
@@ -149,6 +154,7 @@ def _hit_rows(ranked: Select[Any], sort: Sort, limit: int | None, offset: int) -
             page.c.gid,
             page.c.score,
             page.c.published,
+            page.c.total,
             articles.c.url,
             articles.c.title,
             articles.c.source,
@@ -251,8 +257,8 @@ def search(
     matches = _matches(compiled)
     ranked = _ranked(matches, sort, groups)
     with store.engine.connect() as conn:
-        total = _count(conn, matches, groups)
         rows = conn.execute(_hit_rows(ranked, sort, limit, offset)).all() if limit else []
+        total = int(rows[0].total) if rows else _count(conn, matches, groups)
         hits = _hits(conn, rows, highlight_keys(node))
         facet_counts = _facets(conn, ranked) if facets else None
     return SearchResult(query, tuple(hits), total, facet_counts, offset, limit, sort)
