@@ -170,10 +170,13 @@ def _score_candidates(tree: LexborHTMLParser) -> list[LexborNode]:
             continue
         score = 1 + text.count(",") + text.count("،") + min(len(text) / 100, 3)
         parent = node.parent
-        for level in range(3):
+        # Credit five ancestors (readability's divisors 1, 2, 6, 9, 12): component-based sites wrap
+        # every paragraph in two or three divs of its own, so the shared container sits that high.
+        for level in range(5):
             if parent is None or parent.tag in ("html", "-document"):
                 break
-            scores[parent.mem_id] = scores.get(parent.mem_id, 0.0) + score / (1 if level == 0 else level * 2)
+            divisor = (1, 2, 6, 9, 12)[level]
+            scores[parent.mem_id] = scores.get(parent.mem_id, 0.0) + score / divisor
             nodes[parent.mem_id] = parent
             parent = parent.parent
     if not scores:
