@@ -115,3 +115,11 @@ def test_same_document_cited_differently_is_one() -> None:
 
 def test_ordinary_words_are_not_documents() -> None:
     assert _docs("Các đơn vị xây dựng kế hoạch và quyết định nhanh; báo cáo kết quả thông báo sau.") == ()
+
+
+def test_one_ordinary_syllable_is_not_an_organisation_name() -> None:
+    found = _orgs("Sở Giao thông công chính và Công ty Kinh doanh nước sạch làm việc với Hội An.")
+    assert not {"Sở Giao", "Công ty Kinh", "Hội An"} & set(found)
+    # A brand (no Vietnamese syllable) or an acronym is a name on its own.
+    found = _orgs("Tập đoàn Samsung và Công ty FPT ký kết hợp tác.")
+    assert found["Tập đoàn Samsung"][1] == "business" and found["Công ty FPT"][1] == "business"

@@ -69,3 +69,28 @@ def test_source_lines_and_bylines_are_not_persons() -> None:
 def test_place_and_body_names_are_not_persons() -> None:
     text = "Đoàn công tác của Bộ Công Thương làm việc tại Hà Nội và tỉnh Thái Bình, Lê Thanh Long chủ trì."
     assert set(_persons(text)) == {"Lê Thanh Long"}
+
+
+def test_streets_schools_rivers_and_wards_are_not_persons() -> None:
+    text = (
+        "Học sinh Trường THPT Nguyễn Du trên đường Lý Thường Kiệt đi dọc sông Thái Bình. "
+        "Cháy ở phố Kim Mã; ông Trần Văn Hải, Chủ tịch UBND phường, có mặt."
+    )
+    assert set(_persons(text)) == {"Trần Văn Hải"}
+
+
+def test_lowercase_titles_and_glued_words() -> None:
+    found = _persons(
+        "Ông Nguyễn Thanh Hòa, Phó bí thư thường trực Huyện ủy Hòn Đất cho biết. Tại Hà NộiĐT tăng."
+    )
+    assert found == {"Nguyễn Thanh Hòa": (("Phó bí thư thường trực Huyện ủy Hòn Đất",), 1)}
+
+
+def test_title_ends_after_the_body_it_names() -> None:
+    found = _persons("Bà Hà Thị Khiết, Chủ tịch Hội Liên hiệp Phụ nữ VN tâm sự về chuyến đi.")
+    assert found["Hà Thị Khiết"][0] == ("Chủ tịch Hội Liên hiệp Phụ nữ VN",)
+
+
+def test_a_bare_title_repeating_a_fuller_one_is_dropped() -> None:
+    text = "Chủ tịch Quốc hội Nguyễn Văn An phát biểu. Chủ tịch Nguyễn Văn An nhấn mạnh."
+    assert _persons(text)["Nguyễn Văn An"] == (("Chủ tịch Quốc hội",), 2)

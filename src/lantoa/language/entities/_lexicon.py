@@ -22,6 +22,8 @@ CAP_WORD = rf"[{UPPER}][^\W\d_]*"
 SP = r"[ \t]+"
 """Spaces inside one line: a name never runs over a line break."""
 CAP_RUN = rf"{CAP_WORD}(?:{SP}{CAP_WORD})*"
+NAME_WORD = rf"[{UPPER}][^\W\d_{UPPER}]*(?![^\W\d_])"
+"""One syllable of a person's name: capital then small letters ("NộiĐT", glued text, is not one)."""
 
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
 
@@ -136,3 +138,15 @@ class SpanSet:
             del self._ends[i]
         self._starts.insert(i, start)
         self._ends.insert(i, end)
+
+
+@cache
+def named_after_re() -> re.Pattern[str]:
+    """Matches at the end of the text before a name that is a street, river, school... ("đường ")."""
+    words = load_toml("titles.toml")["named_after"]
+    return re.compile(rf"(?<![\w])(?:{word_pattern(words)})[ \t]+(?:\d+[ \t]+)?$")
+
+
+def named_after(text: str, start: int) -> bool:
+    """True when the name at ``start`` names a street, river, school... rather than a person/province."""
+    return named_after_re().search(text, max(0, start - 24), start) is not None

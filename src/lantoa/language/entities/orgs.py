@@ -65,6 +65,10 @@ _COMMITTEE_LEVEL = {
 
 
 _SP_RE = re.compile(SP)
+_VI_SYLLABLE = re.compile(
+    r"(?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+"""An unaccented Vietnamese syllable ("kinh"); a brand such as "Viettel" is not one."""
 _ONLY_AS_PART = {"Thường trực", "Văn phòng", "Ban Chấp hành", "BCH"}
 _TITLE_BAN = re.compile(r"([Tt]rưởng[ \t]+)ban(?=[ \t])")
 
@@ -147,6 +151,18 @@ def find_orgs(text: str, places: list[PlaceHit], skip: list[tuple[int, int]] | N
             entry = entries[surface]
         else:
             head = m.group("generic")
+            gname = m.group("gname")
+            # "Sở Giao" (thông vận tải), "Hội An" (a town): one capitalised word is not a name,
+            # unless it is an acronym ("Công ty FPT"), a newspaper ("Tạp chí Time") or a brand ("Tập đoàn
+            # Viettel": no Vietnamese diacritics).
+            kind = _GENERIC_HEADS[head]
+            brand = (
+                kind in ("business", "other")
+                and gname.isascii()
+                and not _VI_SYLLABLE.fullmatch(gname.lower())
+            )
+            if " " not in gname and not gname.isupper() and kind != "press" and not brand:
+                continue
             surface = f"{head} {m.group('gname')}"
             entry = OrgEntry(full=surface, kind=_GENERIC_HEADS[head], local=head == "Sở")
         end = m.start() + len(m.group(0)) - len(m.group("level") or "")

@@ -18,7 +18,20 @@ from functools import cache
 
 from lantoa.records import Person
 
-from ._lexicon import CAP_RUN, CAP_WORD, SP, SpanSet, bounded, fold, load_lines, load_toml, word_pattern
+from ._lexicon import (
+    CAP_RUN,
+    CAP_WORD,
+    NAME_WORD,
+    SP,
+    SpanSet,
+    bounded,
+    fold,
+    load_lines,
+    load_toml,
+    named_after,
+    word_pattern,
+)
+from .places import major_place_names, place_names
 
 _MAX_TITLE_WORDS = 14
 _PUNCT = re.compile(r"[,.;:!?()\"“”–—]")
@@ -43,18 +56,28 @@ class PersonHit:
     name: str
 
 
+def _head_variants(heads: list[str]) -> set[str]:
+    """Heads as listed, and as often written: "Phó bí thư thường trực", "phó chủ tịch"."""
+    out = set(heads)
+    for head in heads:
+        first, _, rest = head.partition(" ")
+        out.add(f"{first} {rest.lower()}".strip())
+        out.add(head.lower())
+    return out
+
+
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     data = load_toml("titles.toml")
     surnames = word_pattern(load_lines("surnames.txt"))
-    heads = word_pattern(data["heads"])
+    heads = word_pattern(_head_variants(data["heads"]))
     mods = word_pattern(data["modifiers"])
     hon = word_pattern(data["honorifics"])
     stops = word_pattern(data["stops"])
     appointed = word_pattern(data["appointed_by"])
     alone = word_pattern(data["alone"])
     return {
-        "name": re.compile(bounded(rf"(?:{surnames})(?:{SP}{CAP_WORD}){{1,3}}")),
+        "name": re.compile(bounded(rf"(?:{surnames})(?:{SP}{NAME_WORD}){{1,3}}")),
         "head": re.compile(rf"(?:(?:{mods}){SP})?(?:{heads})(?![\w])"),
         "stop": re.compile(bounded(rf"(?:{stops})")),
         "sep": re.compile(rf"[ \t]*(?:,|[–—-]|\(){SP}?"),
@@ -86,9 +109,11 @@ def _read_title(text: str, pos: int, orgs: dict[int, int]) -> tuple[str, int] | 
         return None
     end = head.end()
     words = 0
+    after_org = False
     for org_start in range(pos, end):
         if org_start in orgs and orgs[org_start] > end:
             end = orgs[org_start]
+            after_org = True
     while words < _MAX_TITLE_WORDS:
         word = _WORD.match(text, end)
         if word is None:
@@ -96,8 +121,11 @@ def _read_title(text: str, pos: int, orgs: dict[int, int]) -> tuple[str, int] | 
         if word.start(1) in orgs:
             end = orgs[word.start(1)]
             words += 1
+            after_org = True
             continue
         token = word.group(1)
+        if after_org and not token[0].isupper():
+            break  # "Chủ tịch Hội Liên hiệp Phụ nữ VN tâm sự": the body ended, a verb follows
         if pats["stop"].match(text, word.start(1)) or any(c.isdigit() for c in token) or token == "-":
             break
         if token[0].isupper() and pats["head"].match(text, word.start(1)):
@@ -182,6 +210,8 @@ def find_persons(
     ``orgs`` spans are taken whole inside titles.
     """
     org_ends = dict(orgs or ())
+    places = place_names()
+    major = major_place_names()
     pats = _patterns()
     skip = SpanSet([*_excluded_spans(text), *(blocked or ())])
     people: dict[str, _Found] = {}
@@ -198,11 +228,20 @@ def find_persons(
         end = start + len(name)
         if skip.overlaps(start, end) or pats["head"].match(text, start) or " " not in name:
             continue
+        if named_after(text, start):
+            continue
+        after, chain_end = _titles_after(text, end, org_ends)
+        before, chain_start = _titles_before(text, start)
+        head_key = fold(" ".join(name.split()[:2]))
+        if (
+            not (before or after)
+            and (fold(name) in places or head_key in major)
+            and not pats["hon_before"].search(text, max(0, start - 12), start)
+        ):
+            continue  # "Hà Nội", "Kim Mã", "Trần Phú" (a ward): a place unless a title or "ông" says otherwise
         key = fold(name)
         found = people.setdefault(key, _Found(name=name, first=start))
         found.mentions += 1
-        after, chain_end = _titles_after(text, end, org_ends)
-        before, chain_start = _titles_before(text, start)
         for title in [*before, *after]:
             if fold(title) not in {fold(t) for t in found.titles}:
                 found.titles.append(title)
@@ -210,10 +249,20 @@ def find_persons(
         chains.append((min(start, chain_start), chain_end))
     _link_references(text, people, SpanSet(chains), org_ends)
     persons = [
-        Person(name=f.name, titles=tuple(f.titles), mentions=f.mentions)
+        Person(name=f.name, titles=_longest_titles(f.titles), mentions=f.mentions)
         for f in sorted(people.values(), key=lambda f: f.first)
     ]
     return persons, hits
+
+
+def _longest_titles(titles: list[str]) -> tuple[str, ...]:
+    """Drop a title that only repeats the start of a fuller one ("Chủ tịch" beside "Chủ tịch Quốc hội")."""
+    keys = [fold(t) for t in titles]
+    return tuple(
+        t
+        for t, k in zip(titles, keys, strict=True)
+        if not any(o != k and o.startswith(k + " ") for o in keys)
+    )
 
 
 def _link_references(text: str, people: dict[str, _Found], names: SpanSet, orgs: dict[int, int]) -> None:

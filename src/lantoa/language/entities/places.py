@@ -29,6 +29,7 @@ from ._lexicon import (
     data_bytes,
     fold,
     load_toml,
+    named_after,
     word_pattern,
 )
 
@@ -162,6 +163,7 @@ class AdminIndex:
                 )
             )
         self.all_names = {key for _, key in self.by_key}
+        """Folded names of every unit of every level and period."""
         # "Hồ Chí Minh" alone is the President far more often than the city ("TP Hồ Chí Minh").
         self.province_keys = {key for group, key in self.by_key if group == "province"} - {
             fold("Hồ Chí Minh")
@@ -197,7 +199,8 @@ def _named_places() -> tuple[re.Pattern[str], dict[str, Location]]:
     for kind in ("country", "sea", "island", "region"):
         for canonical, aliases in data.get(kind, {}).items():
             loc = Location(name=canonical, kind=kind, province_now=island_province.get(canonical))
-            for alias in (canonical, *aliases):
+            # Only the listed aliases: a canonical name such as "Anh" is too ambiguous alone.
+            for alias in aliases:
                 table[alias] = loc
     return re.compile(bounded(word_pattern(table))), table
 
@@ -274,6 +277,9 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
                 continue
             end = m.start("name") + len(name)
             start = m.start("name") if level in ("ubnd", "hđnd") or level.endswith("ủy") else m.start()
+            # "phường Đồng Tâm" is not "xã Đồng Tâm": keep the units of the type written, if any.
+            typed = [u for u in cands if _UNIT_WORD.get(u.type) == level]
+            cands = typed or cands
             # A province is a province whichever of "tỉnh"/"thành phố" names it.
             provinces = [u for u in cands if u.group == "province"]
             chosen = _choose(provinces or cands, context)
@@ -298,6 +304,8 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
             continue
         hits.append(PlaceHit(start, end, table[m.group(0)]))
         taken.add(start, end)
+    leads = set(load_toml("places.toml")["lead_words"])
+    leads = set(load_toml("places.toml")["lead_words"])
     for m in _CAP_RUN_RE.finditer(text):
         words = m.group(0).split()
         offsets = [m.start() + off.start() for off in _NONSPACE.finditer(m.group(0))]
@@ -309,9 +317,13 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
                     continue
                 start = offsets[i]
                 end = offsets[j - 1] + len(words[j - 1])
-                if i > 0 or j < len(words) and fold(" ".join(words[i : j + 1])) in index.all_names:
+                if any(w not in leads for w in words[:i]):
+                    break  # "Nguyễn Thái Bình": inside a longer name
+                if j < len(words) and fold(" ".join(words[i : j + 1])) in index.all_names:
                     break
                 if not free(start, end) or _HONORIFIC_BEFORE.search(text, max(0, start - 12), start):
+                    break
+                if named_after(text, start):
                     break
                 chosen = _choose(index.by_key.get(("province", key), []), context)
                 if not chosen:
@@ -329,6 +341,20 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
                 taken.add(*m.span())
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Folded names that denote a place: every unit, country, sea, island and region alias."""
+    _, table = _named_places()
+    return frozenset(admin_index().all_names | {fold(alias) for alias in table})
+
+
+@cache
+def major_place_names() -> frozenset[str]:
+    """Folded province, country, sea and island names (not communes: "Lê Thanh" is also a person)."""
+    _, table = _named_places()
+    return frozenset(admin_index().province_keys | {fold(alias) for alias in table})
 
 
 def resolve_place(name: str) -> list[Location]:
