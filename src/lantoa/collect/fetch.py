@@ -339,6 +339,10 @@ class Fetcher:
             self._next_slot[host] = slot + interval
         if slot > now:
             self._sleep(slot - now)
+        with self._lock:
+            # Count from when this request really leaves, not from its reserved slot: a late
+            # start must not shorten the gap before the next one.
+            self._next_slot[host] = max(self._next_slot[host], time.monotonic() + interval)
 
     def _robots_for(self, url: str, crawl: CrawlSettings) -> RobotFileParser:
         parts = urlsplit(url)
