@@ -46,3 +46,12 @@ def test_control_characters_and_broken_unicode() -> None:
     text = "\x00\ufffd\ufffd Hội nghị \u200b tại tỉnh\u00a0Nghệ An\x07 ông Lê Văn A\r\n" * 3
     ent = find_entities(text)
     assert ent.province == "Nghệ An"
+
+
+def test_headline_passed_twice_is_counted_once() -> None:
+    title = "Thủ tướng Phạm Minh Chính thăm tỉnh Nghệ An"
+    body = "Chiều nay, Thủ tướng Phạm Minh Chính làm việc tại tỉnh Hà Tĩnh."
+    once = find_entities(body, title=title)
+    twice = find_entities(f"{title}\n{body}", title=title)
+    assert once == twice
+    assert once.persons[0].mentions == 2

@@ -74,6 +74,9 @@ def find_entities(text: str, *, title: str = "") -> Entities:
     """
     title = prepare(title or "").strip()
     body = prepare(text or "")
+    if title and body.lstrip().startswith(title):
+        # Callers may pass the full text (headline first) as well as the headline: count it once.
+        body = body.lstrip()[len(title) :]
     full = f"{title}\n{body}" if title else body
     if not full.strip() or not looks_vietnamese(full):
         return Entities()
