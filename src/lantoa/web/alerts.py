@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -312,7 +313,24 @@ def list_events(engine: Engine, user_id: int, owner_id: int | None, limit: int =
     return out
 
 
-def unread_count(engine: Engine, user_id: int, owner_id: int | None) -> int:
+_UNREAD_CACHE_S = 3.0
+_unread_cache: dict[tuple[str, int, int | None], tuple[float, int]] = {}
+
+
+def unread_count(engine: Engine, user_id: int, owner_id: int | None, *, cached: bool = False) -> int:
+    """Unread events for the bell; ``cached`` allows a value up to 3 s old (every page shows it)."""
+    key = (str(engine.url), user_id, owner_id)
+    hit = _unread_cache.get(key)
+    if cached and hit and time.monotonic() - hit[0] < _UNREAD_CACHE_S:
+        return hit[1]
+    count = _unread(engine, user_id, owner_id)
+    if len(_unread_cache) > 10_000:
+        _unread_cache.clear()
+    _unread_cache[key] = (time.monotonic(), count)
+    return count
+
+
+def _unread(engine: Engine, user_id: int, owner_id: int | None) -> int:
     read = select(t.event_reads.c.event_id).where(
         t.event_reads.c.user_id == user_id, t.event_reads.c.event_id == t.alert_events.c.id
     )
@@ -329,6 +347,7 @@ def unread_count(engine: Engine, user_id: int, owner_id: int | None) -> int:
 
 def mark_read(engine: Engine, user_id: int, owner_id: int | None) -> None:
     """Mark every event the user can see as read."""
+    _unread_cache.pop((str(engine.url), user_id, owner_id), None)
     unread = [e.id for e in list_events(engine, user_id, owner_id, limit=10_000) if not e.read]
     with t.writer(engine).begin() as conn:
         for event_id in unread:

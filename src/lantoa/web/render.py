@@ -61,7 +61,7 @@ def render(request: Request, template: str, lang: str, status_code: int = 200, *
         from lantoa.web.alerts import unread_count
 
         owner = None if ctx.user.role.value == "admin" else ctx.user.id
-        unread = unread_count(request.app.state.store.engine, ctx.user.id, owner)
+        unread = unread_count(request.app.state.store.engine, ctx.user.id, owner, cached=True)
     html = (
         environment()
         .get_template(template)

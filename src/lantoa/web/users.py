@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -23,6 +24,9 @@ from lantoa.errors import InputError, NotFound, PermissionDenied
 from lantoa.web import schema as t
 
 SESSION_TTL = timedelta(hours=12)
+SESSION_CACHE_S = 5.0
+"""Seconds a checked session is trusted without a database read (this process's logouts and
+password changes take effect at once; another process's within this delay)."""
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 
@@ -111,6 +115,7 @@ class UserService:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._cache: dict[str, tuple[float, Session]] = {}
 
     # accounts
     def add(self, username: str, password: str, role: Role | str = Role.VIEWER, lang: str = "vi") -> User:
@@ -157,6 +162,7 @@ class UserService:
             )
             if done.rowcount == 0:
                 raise NotFound(f"no user {username!r}")
+            self._cache.clear()
             uid = select(t.users.c.id).where(t.users.c.username == username).scalar_subquery()
             conn.execute(t.sessions.delete().where(t.sessions.c.user_id == uid))
 
@@ -226,10 +232,14 @@ class UserService:
         """The live session of a cookie value, or None (unknown, expired, or user disabled)."""
         if not token or len(token) > 200:
             return None
+        key = token_hash(token)
+        cached = self._cache.get(key)
+        if cached and time.monotonic() - cached[0] < SESSION_CACHE_S and cached[1].expires_at > _now():
+            return cached[1]
         q = (
             select(t.users, t.sessions.c.csrf_secret, t.sessions.c.expires_at)
             .join(t.users, t.users.c.id == t.sessions.c.user_id)
-            .where(t.sessions.c.token_hash == token_hash(token))
+            .where(t.sessions.c.token_hash == key)
         )
         with self.engine.connect() as conn:
             row = conn.execute(q).first()
@@ -240,8 +250,13 @@ class UserService:
         if expires <= _now() or not m["active"]:
             self.end_session(token)
             return None
-        return Session(token, _user(row), m["csrf_secret"], expires)
+        session = Session(token, _user(row), m["csrf_secret"], expires)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[key] = (time.monotonic(), session)
+        return session
 
     def end_session(self, token: str) -> None:
+        self._cache.pop(token_hash(token), None)
         with t.writer(self.engine).begin() as conn:
             conn.execute(t.sessions.delete().where(t.sessions.c.token_hash == token_hash(token)))
