@@ -235,3 +235,25 @@ def test_conditional_get_and_recording(server: Server, local_crawl: CrawlSetting
         assert hits[1].headers["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT"
     finally:
         store.close()
+
+
+def test_dns_rebinding_is_refused_at_connect_time(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The name first resolves to a public address (the check), then to 127.0.0.1 (the attack)."""
+    import socket
+
+    server.page("/a.html", HTML)
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host: object, *args: object, **kwargs: object) -> object:
+        if host == "rebind.example.vn":
+            return real(next(answers, "127.0.0.1"), *args, **kwargs)  # type: ignore[arg-type]
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with make_fetcher() as fetcher:
+        page = fetcher.fetch(
+            f"http://rebind.example.vn:{server.port}/a.html", CrawlSettings(respect_robots=False)
+        )
+    assert page.error and "refused private or loopback address 127.0.0.1" in page.error
+    assert server.hits() == []

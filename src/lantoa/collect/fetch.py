@@ -13,13 +13,15 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from lantoa.errors import FetchError
@@ -67,20 +69,20 @@ class _Retry(Exception):
         self.wait_s = wait_s
 
 
-def check_address(host: str, port: int | None, *, allow_private: bool) -> None:
-    """Refuse hosts resolving to private, loopback, link-local or reserved addresses.
+def public_addresses(host: str, port: int | None) -> list[str]:
+    """Addresses of ``host``, all public, or ``FetchError``.
 
     Every address of the host is checked: a name with one public and one private address is
     refused, since the connection may use either.
     """
-    if allow_private:
-        return
     try:
         infos = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve host {host}: {exc}") from exc
+    found: list[str] = []
     for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        text = str(info[4][0]).split("%")[0]
+        address = ipaddress.ip_address(text)
         if (
             address.is_private
             or address.is_loopback
@@ -90,6 +92,54 @@ def check_address(host: str, port: int | None, *, allow_private: bool) -> None:
             or address.is_unspecified
         ):
             raise FetchError(f"refused private or loopback address {address} of {host}")
+        if text not in found:
+            found.append(text)
+    return found
+
+
+def check_address(host: str, port: int | None, *, allow_private: bool) -> None:
+    """Refuse hosts resolving to private, loopback, link-local or reserved addresses."""
+    if not allow_private:
+        public_addresses(host, port)
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Connects only to vetted public addresses, resolved and checked at connect time.
+
+    Checking a name and then letting the HTTP library resolve it again leaves a window for
+    DNS rebinding (public answer first, intranet answer second); here the address checked is
+    the address connected to.
+    """
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        last: Exception | None = None
+        for address in public_addresses(host, port):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+
+def _client(user_agent: str, *, guarded: bool) -> httpx.Client:
+    transport = httpx.HTTPTransport()
+    if guarded:
+        # httpx has no public hook for the network backend of its connection pool.
+        transport._pool._network_backend = GuardedBackend()
+    return httpx.Client(
+        transport=transport,
+        follow_redirects=False,
+        headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
+        trust_env=False,
+    )
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -132,17 +182,15 @@ class Fetcher:
         self.policy = policy
         self.store = store
         self._sleep = sleep
-        self._client = httpx.Client(
-            follow_redirects=False,
-            headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
-            trust_env=False,
-        )
+        self._guarded = _client(policy.user_agent, guarded=True)
+        self._open = _client(policy.user_agent, guarded=False)
         self._next_slot: dict[str, float] = {}
         self._robots: dict[str, tuple[float, RobotFileParser]] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
-        self._client.close()
+        self._guarded.close()
+        self._open.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -290,7 +338,8 @@ class Fetcher:
         self._wait_turn(url, crawl)
         deadline = time.monotonic() + crawl.timeout_s
         try:
-            with self._client.stream(
+            client = self._open if crawl.allow_private else self._guarded
+            with client.stream(
                 "GET", url, headers=headers, timeout=httpx.Timeout(crawl.timeout_s)
             ) as response:
                 status = response.status_code
