@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lantoa.errors import QuerySyntaxError
-from lantoa.records import Analysis, Article, EnrichedArticle, Source, SourceLevel
+from lantoa.records import Analysis, Article, EnrichedArticle, PageType, Source, SourceLevel
 from lantoa.search import count, iter_search, search
 from lantoa.store.api import Store
 from lantoa.store.schema import articles
@@ -224,3 +224,16 @@ def test_province_old_names_resolve_to_the_current_province(store: Store) -> Non
     for query in ('province:"Hưng Yên"', 'province:"tỉnh Thái Bình"', "province:hung-yen"):
         assert [h.id for h in search(store, query).hits] == [saved.article_id], query
     assert search(store, 'province:"Nghệ An"').total == 0
+
+
+def test_updated_article_is_reindexed_and_listings_are_not_searchable(store: Store) -> None:
+    first = Article(url="https://example.vn/u", title="Tin cũ", paragraphs=("Hạn hán kéo dài ở miền Tây.",))
+    saved = store.save_article(EnrichedArticle(first, Analysis()))
+    assert [h.id for h in search(store, "han han").hits] == [saved.article_id]
+    changed = Article(url="https://example.vn/u", title="Tin mới", paragraphs=("Mưa lớn gây ngập úng.",))
+    store.save_article(EnrichedArticle(changed, Analysis()))
+    assert search(store, "han han").total == 0
+    assert [h.id for h in search(store, "ngap ung").hits] == [saved.article_id]
+    listing = Article(url="https://example.vn/l", title="Tin mới nhất", page_type=PageType.LISTING)
+    store.save_article(EnrichedArticle(listing, Analysis()))
+    assert [h.title for h in search(store, "tin moi").hits] == ["Tin mới"]
