@@ -105,12 +105,15 @@ def signature(sh: Shingles) -> Signature:
 def band_keys(sig: Signature) -> list[int]:
     """One signed 64-bit key per band (band number mixed in, so bands never collide)."""
     raw = sig.astype("<u4").tobytes()
-    keys = []
-    for band in range(BANDS):
-        chunk = raw[band * ROWS * 4 : (band + 1) * ROWS * 4]
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True))
-    return keys
+    step = ROWS * 4
+    return [
+        int.from_bytes(
+            hashlib.blake2b(raw[b * step : (b + 1) * step], digest_size=8, salt=bytes([b]) * 8).digest(),
+            "little",
+            signed=True,
+        )
+        for b in range(BANDS)
+    ]
 
 
 def estimate_jaccard(a: Signature, b: Signature) -> float:
