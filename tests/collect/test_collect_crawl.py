@@ -188,3 +188,19 @@ def test_killed_crawl_resumes_without_loss_or_repeat(server: Server, tmp_path: P
         assert store.frontier_pending("thu") == 0
     finally:
         store.close()
+
+
+def test_sitemaps_announced_in_robots_are_used(
+    server: Server, tmp_path: Path, local_crawl: CrawlSettings
+) -> None:
+    site = build_site(server, 5)
+    server.page(
+        "/robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.sitemap}\n", content_type="text/plain"
+    )
+    store = open_store(str(tmp_path / "r.db"))
+    try:
+        source = Source("thu", site.home, crawl=replace(local_crawl, max_depth=0))
+        got = [p.url for p in run(source, store) if isinstance(p, FetchedPage)]
+        assert sorted(got) == sorted(site.articles[2:5])
+    finally:
+        store.close()

@@ -120,3 +120,20 @@ def test_malformed_feed_falls_back_to_lenient_parser() -> None:
     bad = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Tin & Bai</title>
 <item><title>A & B</title><link>https://x.vn/tin?id=123456&cat=2</link></item></channel></rss>"""
     assert parse_feed(bad, "https://x.vn/rss") == ["https://x.vn/tin?cat=2&id=123456"]
+
+
+def test_sitemap_newest_first() -> None:
+    xml = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+    <url><loc>https://x.vn/khong-ngay</loc></url>
+    <url><loc>https://x.vn/cu</loc><lastmod>2023-01-05</lastmod></url>
+    <url><loc>https://x.vn/moi</loc><news:news><news:publication_date>2024-10-23T08:00:00+07:00</news:publication_date></news:news></url>
+    <url><loc>https://x.vn/giua</loc><lastmod>2024-10-23T00:30:00Z</lastmod></url>
+    </urlset>"""
+    # 08:00+07:00 is 01:00Z, later than 00:30Z.
+    assert parse_sitemap(xml, "https://x.vn/sitemap.xml").urls == (
+        "https://x.vn/moi",
+        "https://x.vn/giua",
+        "https://x.vn/cu",
+        "https://x.vn/khong-ngay",
+    )

@@ -146,7 +146,11 @@ def crawl_batches(
     name = source.name
     budget = max_pages if max_pages is not None else crawl.max_pages
     seed_failures: list[FetchedPage | Failure] = []
-    for seed in (*source.feeds, *source.sitemaps):
+    seeds = [*source.feeds, *source.sitemaps]
+    if not seeds:
+        # No feed or sitemap configured: use the sitemaps the site announces in robots.txt.
+        seeds = fetcher.robots_sitemaps(source.home_url, crawl)
+    for seed in seeds:
         urls, failures, _page = expand_seed(seed, fetcher, crawl, source=name, limit=budget, allow_page=False)
         seed_failures.extend(failures)
         store.frontier_add(name, ((u, 1) for u in urls))

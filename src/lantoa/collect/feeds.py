@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import feedparser
 from lxml import etree
@@ -166,22 +167,44 @@ def parse_sitemap(data: bytes, base_url: str) -> Sitemap:
     kind = etree.QName(root).localname
     if kind not in ("urlset", "sitemapindex"):
         raise FeedError(f"not a sitemap: root element <{kind}>")
-    locs: list[str] = []
+    entries: list[tuple[str, str]] = []
     seen: set[str] = set()
     child = "url" if kind == "urlset" else "sitemap"
     for node in root:
         if not isinstance(node.tag, str) or etree.QName(node).localname != child:
             continue
-        for sub in node:
-            if isinstance(sub.tag, str) and etree.QName(sub).localname == "loc" and sub.text:
-                url = normalize_url(sub.text.strip(), base_url)
-                if url and url not in seen:
-                    seen.add(url)
-                    locs.append(url)
-                break
+        loc = None
+        stamp = ""
+        for sub in node.iter():
+            if not isinstance(sub.tag, str) or not sub.text:
+                continue
+            name = etree.QName(sub).localname
+            if name == "loc" and loc is None:
+                loc = sub.text.strip()
+            elif name in ("lastmod", "publication_date"):
+                stamp = max(stamp, _utc_stamp(sub.text.strip()))
+        url = normalize_url(loc, base_url) if loc else None
+        if url and url not in seen:
+            seen.add(url)
+            entries.append((stamp, url))
+    # Newest first (undated entries keep their order, last): a crawl budget is then spent on
+    # today's news rather than on the archive an index often lists first.
+    entries.sort(key=lambda e: e[0], reverse=True)
+    locs = tuple(url for _stamp, url in entries)
     if kind == "urlset":
-        return Sitemap(urls=tuple(locs))
-    return Sitemap(sitemaps=tuple(locs))
+        return Sitemap(urls=locs)
+    return Sitemap(sitemaps=locs)
+
+
+def _utc_stamp(value: str) -> str:
+    """A sortable UTC form of a W3C date-time; "" when it cannot be read."""
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat()
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -246,6 +246,10 @@ class Fetcher:
             return True
         return self._robots_for(url, crawl).can_fetch(self.policy.user_agent, url)
 
+    def robots_sitemaps(self, url: str, crawl: CrawlSettings) -> list[str]:
+        """``Sitemap:`` lines of the robots.txt of ``url``'s host (how many sites announce them)."""
+        return list(self._robots_for(url, crawl).site_maps() or [])
+
     # --- internals --------------------------------------------------------------------------
 
     def _fetch(
