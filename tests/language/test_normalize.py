@@ -54,6 +54,7 @@ def test_match_key_joins_spellings() -> None:
         ("Trường Sa, Hoàng Sa", "Truong Sa, Hoang Sa"),
         (unicodedata.normalize("NFD", "Việt Nam"), "Viet Nam"),
         ("plain ASCII 123", "plain ASCII 123"),
+        ("ÐẠI HỘI", "DAI HOI"),
     ],
 )
 def test_fold(text: str, folded: str) -> None:

@@ -124,6 +124,8 @@ def _fold_table() -> dict[int, str | None]:
             table[cp] = decomposed[0]
     table[ord("đ")] = "d"
     table[ord("Đ")] = "D"
+    table[ord("Ð")] = "D"  # Icelandic eth, often typed for Đ (same glyph)
+    table[ord("ð")] = "d"
     for cp in range(0x0300, 0x0370):
         table[cp] = None
     return table
