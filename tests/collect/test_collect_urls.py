@@ -43,3 +43,10 @@ def test_discover_links_same_site_articles_once() -> None:
     everything = list(discover_links(html, "https://www.baonghean.vn/thoi-su/", articles_only=False))
     assert "https://www.baonghean.vn/lien-he" in everything
     assert not any("othersite" in u or u.endswith(".jpg") for u in everything)
+
+
+def test_failure_reasons_are_one_line() -> None:
+    from lantoa.collect.text import one_line
+
+    assert one_line("broken sitemap:\n  line 3\tcolumn 4") == "broken sitemap: line 3 column 4"
+    assert len(one_line("x" * 1000)) == 300

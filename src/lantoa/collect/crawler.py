@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from lantoa.collect.feeds import FeedError, parse_feed, parse_sitemap, sniff_xml_kind
 from lantoa.collect.fetch import Fetcher
+from lantoa.collect.text import one_line
 from lantoa.collect.urls import discover_links, normalize_url
 from lantoa.records import CrawlSettings, Failure, FetchedPage, Source
 from lantoa.store.api import Store
@@ -27,7 +28,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def _failure(target: str, reason: str) -> Failure:
-    return Failure("collect", target, reason, datetime.now(UTC))
+    return Failure("collect", target, one_line(reason), datetime.now(UTC))
 
 
 def is_transient(page: FetchedPage) -> bool:

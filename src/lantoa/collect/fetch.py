@@ -24,6 +24,7 @@ from urllib.robotparser import RobotFileParser
 import httpcore
 import httpx
 
+from lantoa.collect.text import one_line
 from lantoa.errors import FetchError
 from lantoa.records import CrawlSettings, FetchedPage
 from lantoa.store.api import Store
@@ -222,7 +223,9 @@ class Fetcher:
         try:
             page = self._fetch(url, crawl, source, accept_gzip, etag, last_modified)
         except FetchError as exc:
-            page = FetchedPage(url=url, content=b"", fetched_at=started, source=source, error=str(exc))
+            page = FetchedPage(
+                url=url, content=b"", fetched_at=started, source=source, error=one_line(str(exc))
+            )
         if page.status == 304:
             page = FetchedPage(
                 url=url,

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lantoa.collect.text import one_line
 from lantoa.records import Failure, FetchedPage
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -39,7 +40,7 @@ _MAGIC = {
 
 
 def _failure(target: str, reason: str) -> Failure:
-    return Failure("collect", target, reason, datetime.now(UTC))
+    return Failure("collect", target, one_line(reason), datetime.now(UTC))
 
 
 def _mtime(path: Path) -> datetime:
