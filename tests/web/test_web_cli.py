@@ -28,6 +28,23 @@ def test_users_add_passwd_list(tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     assert "chanh.vp created (admin)" in r.output
+    r = runner.invoke(
+        cli,
+        [
+            "users",
+            "add",
+            "can.bo",
+            "--password",
+            "mat-khau-03",
+            "--agency",
+            "Ban Tuyên giáo Tỉnh ủy Nghệ An",
+            "--agency-level",
+            "province",
+            "--db",
+            db,
+        ],
+    )
+    assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["users", "add", "chanh.vp", "--password", "khac-khac-1", "--db", db])
     assert r.exit_code != 0 and "already exists" in str(r.exception or r.output)
     r = runner.invoke(cli, ["users", "add", "ngan", "--password", "123", "--db", db])
@@ -35,10 +52,13 @@ def test_users_add_passwd_list(tmp_path: Path) -> None:
     r = runner.invoke(cli, ["users", "passwd", "chanh.vp", "--password", "mat-khau-02", "--db", db])
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["users", "list", "--db", db])
-    assert r.output.startswith("chanh.vp\tadmin\tvi")
+    assert "chanh.vp\tadmin\tvi" in r.output.splitlines()[1]
     store = open_store(db)
     try:
         users = UserService(store.engine)
+        (agency,) = users.list_agencies()
+        assert (agency.name, agency.level) == ("Ban Tuyên giáo Tỉnh ủy Nghệ An", "province")
+        assert users.get("can.bo").agency_id == agency.id
         assert users.authenticate("chanh.vp", "mat-khau-02", "127.0.0.1").username == "chanh.vp"
         try:
             users.authenticate("chanh.vp", "mat-khau-01", "127.0.0.1")

@@ -199,3 +199,14 @@ def test_editor_manages_sources_and_alerts_from_pages(web: Web) -> None:
     assert "Biển đảo" in client.get("/alerts").text
     english = client.get("/alerts?lang=en").text
     assert "Alerts" in english and "Notifications" in english
+
+
+def test_exported_text_cannot_run_as_a_spreadsheet_formula(web: Web) -> None:
+    web.save(enriched(50, title='=HYPERLINK("http://evil.example","Bấm vào")', body="Bài về biển đảo."))
+    client = web.client("viewer")
+    r = client.get("/export/csv", params={"q": "bien dao"})
+    (row,) = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert row["title"].startswith("'=HYPERLINK")
+    x = client.get("/export/xlsx", params={"q": "bien dao"})
+    values = list(load_workbook(io.BytesIO(x.content), read_only=True).active.values)
+    assert values[1][2].startswith("'=HYPERLINK")

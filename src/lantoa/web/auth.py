@@ -15,7 +15,7 @@ from fastapi import Request
 
 from lantoa.errors import PermissionDenied
 from lantoa.web.i18n import LANGS, translator
-from lantoa.web.users import Role, Session, UserService, check_csrf, csrf_token
+from lantoa.web.users import Role, Session, User, UserService, check_csrf, csrf_token
 
 COOKIE = "lantoa_session"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -38,7 +38,7 @@ class Ctx:
     csrf: str
 
     @property
-    def user(self):  # type: ignore[no-untyped-def]
+    def user(self) -> User:
         return self.session.user
 
     def t(self, key: str, **values: object) -> str:

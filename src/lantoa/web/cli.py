@@ -68,11 +68,31 @@ def _service(app: AppContext, db: str | None) -> UserService:
     confirmation_prompt=True,
     help="Password (asked when not given; at least 8 characters).",
 )
+@click.option("--agency", help="Agency the user belongs to (created if new).")
+@click.option(
+    "--agency-level",
+    type=click.Choice(["central", "province", "commune"]),
+    default="central",
+    show_default=True,
+    help="Level of the agency when it is created.",
+)
 @click.option("--db", help=DB_HELP)
 @pass_app
-def users_add(app: AppContext, username: str, role: str, lang: str, password: str, db: str | None) -> None:
+def users_add(
+    app: AppContext,
+    username: str,
+    role: str,
+    lang: str,
+    password: str,
+    agency: str | None,
+    agency_level: str,
+    db: str | None,
+) -> None:
     """Create a user (the first admin is created this way)."""
-    user = _service(app, db).add(username, password, Role(role), lang)
+    service = _service(app, db)
+    if agency and agency not in {a.name for a in service.list_agencies()}:
+        service.add_agency(agency, agency_level)
+    user = service.add(username, password, Role(role), lang, agency=agency)
     click.echo(f"user {user.username} created ({user.role.value})")
 
 

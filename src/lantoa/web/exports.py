@@ -75,7 +75,7 @@ def _csv(articles: Iterable[StoredArticle]) -> Iterator[bytes]:
     buffer.write("\ufeff")  # so that Excel opens UTF-8 Vietnamese correctly
     writer.writerow(COLUMNS)
     for stored in articles:
-        writer.writerow(row_of(stored).values)
+        writer.writerow([_defuse(v) for v in row_of(stored).values])
         if buffer.tell() >= CHUNK:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -96,13 +96,18 @@ def _jsonl(articles: Iterable[StoredArticle]) -> Iterator[bytes]:
     yield "".join(batch).encode()
 
 
-def _safe_cell(value: str | int | bool) -> str | int | bool:
-    """Cut over-long cells (Excel's limit) and neutralise formulas from scraped text."""
-    if isinstance(value, str):
-        if value[:1] in ("=", "+", "-", "@"):
-            value = "'" + value
-        return value[:_XLSX_CELL_MAX]
+def _defuse(value: str | int | bool) -> str | int | bool:
+    """Scraped text starting like a formula (=, +, -, @) is prefixed with ' so that a
+    spreadsheet shows it instead of running it (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
     return value
+
+
+def _safe_cell(value: str | int | bool) -> str | int | bool:
+    """Defused, and cut to Excel's cell limit."""
+    value = _defuse(value)
+    return value[:_XLSX_CELL_MAX] if isinstance(value, str) else value
 
 
 def _xlsx(articles: Iterable[StoredArticle]) -> Iterator[bytes]:

@@ -49,6 +49,20 @@ class TooManyAttempts(PermissionDenied):
     """Too many failed logins for this user from this address; wait before trying again."""
 
 
+AGENCY_LEVELS = ("central", "province", "commune")
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A body in the external-information hierarchy (central, province, commune); every user
+    belongs to one so that coordination can scope rights by place in the hierarchy."""
+
+    id: int
+    name: str
+    level: str
+    parent_id: int | None
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -117,10 +131,44 @@ class UserService:
         self.engine = engine
         self._cache: dict[str, tuple[float, Session]] = {}
 
+    # agencies
+    def add_agency(self, name: str, level: str, parent: str | None = None) -> Agency:
+        if level not in AGENCY_LEVELS:
+            raise InputError(f"agency level must be one of {', '.join(AGENCY_LEVELS)}, not {level!r}")
+        if not name.strip():
+            raise InputError("an agency needs a name")
+        parent_id = self.agency(parent).id if parent else None
+        try:
+            with t.writer(self.engine).begin() as conn:
+                conn.execute(t.agencies.insert().values(name=name.strip(), level=level, parent_id=parent_id))
+        except IntegrityError as exc:
+            raise InputError(f"agency {name!r} already exists") from exc
+        return self.agency(name.strip())
+
+    def agency(self, name: str) -> Agency:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.agencies).where(t.agencies.c.name == name)).first()
+        if row is None:
+            raise NotFound(f"no agency {name!r}")
+        return Agency(row.id, row.name, row.level, row.parent_id)
+
+    def list_agencies(self) -> list[Agency]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.agencies).order_by(t.agencies.c.id)).all()
+        return [Agency(r.id, r.name, r.level, r.parent_id) for r in rows]
+
     # accounts
-    def add(self, username: str, password: str, role: Role | str = Role.VIEWER, lang: str = "vi") -> User:
+    def add(
+        self,
+        username: str,
+        password: str,
+        role: Role | str = Role.VIEWER,
+        lang: str = "vi",
+        agency: str | None = None,
+    ) -> User:
         _validate(username, password)
         role = Role(role)
+        agency_id = self.agency(agency).id if agency else None
         try:
             with t.writer(self.engine).begin() as conn:
                 conn.execute(
@@ -128,6 +176,7 @@ class UserService:
                         username=username,
                         password_hash=_hasher.hash(password),
                         role=role.value,
+                        agency_id=agency_id,
                         lang=lang if lang in ("vi", "en") else "vi",
                         active=True,
                         created_at=_now(),
