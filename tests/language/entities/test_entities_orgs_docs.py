@@ -123,3 +123,20 @@ def test_one_ordinary_syllable_is_not_an_organisation_name() -> None:
     # A brand (no Vietnamese syllable) or an acronym is a name on its own.
     found = _orgs("Tập đoàn Samsung và Công ty FPT ký kết hợp tác.")
     assert found["Tập đoàn Samsung"][1] == "business" and found["Công ty FPT"][1] == "business"
+
+
+def test_laws_are_named_and_kept_apart() -> None:
+    docs = _docs(
+        "Luật Đất đai năm 2013 và Luật Doanh nghiệp được sửa; Bộ luật Tố tụng hình sự cũng vậy. "
+        "Sinh viên Trường Đại học Luật Hà Nội và Công ty Luật Minh Khuê tham gia góp ý Luật Đất đai."
+    )
+    assert [(d.type, d.surface) for d in docs] == [
+        ("Luật Đất đai", "Luật Đất đai năm 2013"),
+        ("Luật Doanh nghiệp", "Luật Doanh nghiệp"),
+        ("Bộ luật Tố tụng hình sự", "Bộ luật Tố tụng hình sự"),
+    ]
+
+
+def test_issuer_after_a_comma_needs_cua() -> None:
+    (doc,) = _docs("Theo Nghị định 54/CP, Bộ Khoa học và Công nghệ hướng dẫn thực hiện.")
+    assert doc.issuer is None and doc.symbol == "54/CP"

@@ -14,10 +14,14 @@ from functools import cache
 
 from lantoa.records import DocumentRef
 
-from ._lexicon import CAP_RUN, SP, bounded, load_toml, word_pattern
+from ._lexicon import CAP_WORD, SP, UPPER, bounded, load_toml, named_after, word_pattern
 from .orgs import issuer_pattern
 
 _ROMAN = r"(?:[IVXLC]+)"
+LOWER_WORD = rf"[^\W\d_{UPPER}][^\W\d_]*"
+_LAW_TYPES = ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp")
+_YEAR = re.compile(r"(?:[ \t]+năm)?[ \t]+\d{4}$")
+_NOT_A_LAW = re.compile(r"(?:ĐH|Đại học|Khoa|Công ty|Văn phòng|Đoàn|Hãng|Viện|Học viện|Tạp chí|Báo)[ \t]+$")
 _SYMBOL = r"\d{1,5}(?:/\d{4})?[-/][A-ZĐ][A-ZĐa-z0-9&]*(?:[-/][A-ZĐ0-9][A-ZĐa-z0-9&]*)*"
 _DATE_NUM = r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d{2})"
 _DATE_WORDS = r"(?P<d2>\d{1,2})[ \t]+tháng[ \t]+(?P<m2>\d{1,2})[ \t]+năm[ \t]+(?P<y2>(?:19|20)\d{2})"
@@ -28,14 +32,17 @@ def _citation_re() -> re.Pattern[str]:
     data = load_toml("documents.toml")
     types = word_pattern(data["types"])
     issuer = issuer_pattern()
+    laws = word_pattern(data["laws"])
+    stops = rf"(?:{word_pattern(data['name_stops'])})(?![\w])"
     return re.compile(
         bounded(rf"(?P<type>{types})")
         + rf"(?:{SP}(?:số{SP})?(?P<symbol>{_SYMBOL})|{SP}(?:số{SP})(?P<number>\d{{1,5}})(?![\w/-])"
         + rf"|{SP}(?P<bare>\d{{1,5}})(?![\w/.,-]))?"
         + rf"(?P<congress>{SP}(?:của{SP})?[Đđ]ại hội(?:{SP}(?:đại biểu toàn quốc{SP})?(?:lần{SP}thứ{SP})?(?P<roman>{_ROMAN}))?(?:{SP}của{SP}Đảng)?)?"
-        + rf"(?P<name>{SP}(?!{issuer}){CAP_RUN}(?:{SP}(?:\d{{4}}|số{SP}\d+))?)?"
+        + rf"(?P<name>{SP}(?:{laws}|(?!{issuer}){CAP_WORD}(?:{SP}(?!{stops}){LOWER_WORD})?)"
+        + rf"(?:{SP}(?:năm{SP})?\d{{4}})?)?"
         + rf"(?:,?{SP}(?:ban hành{SP})?ngày{SP}(?:{_DATE_NUM}|{_DATE_WORDS}))?"
-        + rf"(?:,?{SP}(?:(?:của|do){SP})?(?P<issuer>{issuer})(?P<term>{SP}khóa{SP}{_ROMAN})?)?"
+        + rf"(?:(?:,?{SP}(?:của|do){SP}|{SP})(?P<issuer>{issuer})(?P<term>{SP}khóa{SP}{_ROMAN})?)?"
     )
 
 
@@ -84,17 +91,15 @@ def find_documents(text: str) -> list[DocumentRef]:
         if congress:
             # "Đại hội lần thứ XIII của Đảng", "đại hội XIII" -> one issuer: "Đại hội XIII".
             issuer = f"Đại hội {m.group('roman')}" if m.group("roman") else "Đại hội"
-        if not (
-            symbol
-            or number
-            or issuer
-            or when
-            or congress
-            or (name and kind in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"))
-        ):
+        if not (symbol or number or issuer or when or congress or (name and kind in _LAW_TYPES)):
             if kind in anchors or not name:
                 continue
-        if name and kind not in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
+        if name and kind in _LAW_TYPES:
+            before = text[max(0, m.start() - 16) : m.start()]
+            if named_after(text, m.start()) or _NOT_A_LAW.search(before):
+                continue  # "Trường Đại học Luật TP Hồ Chí Minh", "Công ty Luật Hà Nội"
+            name = _YEAR.sub("", name)  # the year stays in the surface
+        elif name:
             name = ""
         if issuer and m.group("term"):
             issuer = issuer + m.group("term")
