@@ -252,3 +252,32 @@ def test_bell_counts_unread_until_read(web: Web) -> None:
     assert 'id="unread"' not in client.get("/").text
     # The viewer does not see the editor's alerts.
     assert unread_count(web.store.engine, web.users.get("viewer").id, web.users.get("viewer").id) == 0
+
+
+def test_delivery_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease(
+    web: Web, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lantoa.web import delivery
+
+    monkeypatch.setattr(delivery, "LEASE", timedelta(seconds=0.3))
+    editor = web.users.get("editor")
+    create_alert(
+        web.store.engine,
+        web.store,
+        name="Biển",
+        query="hoang sa",
+        owner_id=editor.id,
+        channels=["webhook"],
+        webhook_url=receiver.url,
+    )
+    web.save(enriched(40, body="Tư liệu về chủ quyền Hoàng Sa được trưng bày."))
+    check_alerts(web.store.engine, web.store)
+    dying = Dispatcher(web.store.engine, Settings(db=web.store.url))
+    (due,) = dying._due()
+    assert dying._claim(due)  # claimed, then the process "dies" before sending
+    survivor = Dispatcher(web.store.engine, Settings(db=web.store.url))
+    assert survivor.run_once().sent == 0  # still leased to the dead dispatcher: not sent twice
+    time.sleep(0.4)
+    assert survivor.run_once().sent == 1
+    assert survivor.run_once().sent == 0
+    assert len(receiver.bodies) == 1
