@@ -203,3 +203,37 @@ def test_export_streams_to_stdout_without_cap(tmp_path: Path) -> None:
     lines = lantoa(db, "articles", "export").output.splitlines()
     assert len(lines) == 30 and len({json.loads(x)["id"] for x in lines}) == 30
     assert io.StringIO(lines[0]).read().startswith("{")
+
+
+def test_killed_cli_crawl_resumes_and_stores_each_article_once(tmp_path: Path, server: Server) -> None:
+    """`lantoa crawl` killed with SIGKILL mid-way, then run again: every article stored once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    site = build_site(server, 12, delay=0.15)
+    db = str(tmp_path / "k.db")
+    sources = local_sources(tmp_path, site.home, site.feed, site.sitemap)
+    assert lantoa(db, "sources", "import", str(sources)).exit_code == 0
+    command = [sys.executable, "-m", "lantoa", "--db", db, "crawl", "--once"]
+    env = {**os.environ, "LANTOA_LOG_LEVEL": "ERROR"}
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and sum(site.article_hits().values()) < 5:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 5 <= sum(site.article_hits().values()) < 12, "killed mid-way"
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    store = open_store(db)
+    try:
+        assert store.count_articles(groups=False) == 12
+        assert all(store.find_article_id(url) is not None for url in site.articles)
+        assert store.frontier_pending() == 0
+    finally:
+        store.close()
+    hits = site.article_hits()
+    assert min(hits.values()) == 1 and sum(hits.values()) <= 12 + 1, hits
