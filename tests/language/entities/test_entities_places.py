@@ -130,3 +130,19 @@ def test_every_old_province_maps_as_the_reform_resolutions_say(shared_data: Path
     assert checked == 63
     table = json.loads(gzip.decompress(SHIPPED.read_bytes()))
     assert len(table["provinces_new"]) == 34 and len(table["communes_new"]) == 3321
+
+
+@pytest.mark.parametrize(
+    ("alias", "province_now"),
+    [("TP.HCM", "Hồ Chí Minh"), ("Sài Gòn", "Hồ Chí Minh"), ("Thừa Thiên Huế", "Huế")],
+)
+def test_usual_aliases(alias: str, province_now: str) -> None:
+    assert resolve_place(alias)[0].province_now == province_now
+
+
+def test_island_district_became_a_special_zone() -> None:
+    found = resolve_place("huyện Côn Đảo")
+    assert [(loc.name, loc.kind) for loc in found[:2]] == [
+        ("huyện Côn Đảo", "district"),
+        ("đặc khu Côn Đảo", "commune"),
+    ]

@@ -378,6 +378,8 @@ def resolve_place(name: str) -> list[Location]:
         groups = ("province", "district", "commune")
         bare = text
     out: list[Location] = []
+    if text in _SPECIAL_ALIASES:  # "TP.HCM", "Sài Gòn", "Thừa Thiên Huế"
+        bare, groups = text, ("province",)
     for unit in index.lookup(bare, groups):
         out.append(unit.location())
         if unit.period == "old":
