@@ -54,6 +54,15 @@ def _fill(web: Web) -> dict[str, int]:
             published=now - timedelta(days=3),
         )
     ).article_id
+    ids["merged"] = web.save(
+        enriched(
+            104,
+            body="Lễ hội đền Trần ở Thái Bình.",
+            themes=("van-hoa-xa-hoi",),
+            province="Tỉnh Thái Bình",
+            published=now - timedelta(days=4),
+        )
+    ).article_id
     ids["old"] = web.save(
         enriched(
             103,
@@ -69,10 +78,11 @@ def test_dashboard_counts_stories_once_and_lists_all_provinces(web_any: Web) -> 
     ids = _fill(web_any)
     client = web_any.client("viewer")
     board = client.get("/api/dashboard?days=30").json()
-    assert board["total_groups"] == 3  # the three copies are one story; the 200-day-old one is out
+    assert board["total_groups"] == 4  # the three copies are one story; the 200-day-old one is out
     assert len(board["by_province"]) == 34
     provinces = dict(board["by_province"])
     assert provinces["Tỉnh Quảng Ngãi"] == 1 and provinces["Tỉnh Nghệ An"] == 1
+    assert provinces["Tỉnh Hưng Yên"] == 1  # Thái Bình merged into Hưng Yên in 2025
     assert sum(board["by_theme_day"]["thong-tin-doi-ngoai"]) == 1
     assert board["top_stories"][0]["copies"] == 3
     assert board["top_stories"][0]["article_id"] in (ids["copy0"], ids["copy1"], ids["copy2"])
@@ -81,7 +91,7 @@ def test_dashboard_counts_stories_once_and_lists_all_provinces(web_any: Web) -> 
     assert ids["economy"] not in [a["article_id"] for a in board["latest"]]  # not relevant
     assert sum(board["by_theme_day"]["bien-dao"]) == 1
     year = client.get("/api/dashboard?days=365").json()
-    assert year["total_groups"] == 4
+    assert year["total_groups"] == 5
     page = client.get("/?days=30&theme=bien-dao")
     assert page.status_code == 200
     assert "<svg" in page.text and 'id="total-groups">1<' in page.text

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, distinct, func, select
 
 from lantoa.records import VN_TZ
+from lantoa.search.fields import province_key as search_province_key
 from lantoa.store import schema as core
 from lantoa.store.api import ArticleFilter, Store
 
@@ -51,12 +51,8 @@ def provinces() -> tuple[tuple[str, str], ...]:
 
 
 def province_key(name: str) -> str:
-    """Compare province names whatever their prefix: 'Tỉnh Nghệ An', 'Nghệ An', 'TP Huế'."""
-    s = unicodedata.normalize("NFC", name).strip().lower()
-    for prefix in ("thành phố ", "tp. ", "tp ", "tỉnh "):
-        if s.startswith(prefix):
-            s = s[len(prefix) :]
-    return s
+    """Compare province names whatever their form or age: 'Tỉnh Thái Bình' counts for Hưng Yên."""
+    return search_province_key(name)
 
 
 @dataclass(frozen=True)
