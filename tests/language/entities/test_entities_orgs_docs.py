@@ -140,3 +140,9 @@ def test_laws_are_named_and_kept_apart() -> None:
 def test_issuer_after_a_comma_needs_cua() -> None:
     (doc,) = _docs("Theo Nghị định 54/CP, Bộ Khoa học và Công nghệ hướng dẫn thực hiện.")
     assert doc.issuer is None and doc.symbol == "54/CP"
+
+
+def test_state_body_followed_by_a_country_is_foreign() -> None:
+    found = _orgs("Bộ Ngoại giao Nhật Bản và Quốc hội Hàn Quốc làm việc với Bộ Ngoại giao Việt Nam.")
+    assert found["Bộ Ngoại giao Nhật Bản"][1] == "foreign" and found["Quốc hội Hàn Quốc"][1] == "foreign"
+    assert found["Bộ Ngoại giao"] == ("Bộ Ngoại giao", "state")

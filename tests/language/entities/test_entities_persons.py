@@ -94,3 +94,33 @@ def test_title_ends_after_the_body_it_names() -> None:
 def test_a_bare_title_repeating_a_fuller_one_is_dropped() -> None:
     text = "Chủ tịch Quốc hội Nguyễn Văn An phát biểu. Chủ tịch Nguyễn Văn An nhấn mạnh."
     assert _persons(text)["Nguyễn Văn An"] == (("Chủ tịch Quốc hội",), 2)
+
+
+def test_foreign_leaders_named_after_their_title() -> None:
+    text = (
+        "Tổng thống Mỹ Joe Biden hội đàm với Tổng Bí thư Nguyễn Phú Trọng. Tổng thống Biden cho biết. "
+        "Chủ tịch Trung Quốc Tập Cận Bình, Thủ tướng Campuchia Hun Manet và Tổng thống Putin. "
+        "Đại sứ Hoa Kỳ tại Việt Nam Marc Knapper gặp Tổng Thư ký Liên hợp quốc António Guterres."
+    )
+    assert _persons(text) == {
+        "Joe Biden": (("Tổng thống Mỹ",), 2),
+        "Nguyễn Phú Trọng": (("Tổng Bí thư",), 1),
+        "Tập Cận Bình": (("Chủ tịch Trung Quốc",), 1),
+        "Hun Manet": (("Thủ tướng Campuchia",), 1),
+        "Putin": (("Tổng thống",), 1),
+        "Marc Knapper": (("Đại sứ Hoa Kỳ tại Việt Nam",), 1),
+        "António Guterres": (("Tổng Thư ký Liên hợp quốc",), 1),
+    }
+
+
+def test_title_followed_by_another_name_belongs_to_that_name() -> None:
+    found = _persons("Bộ trưởng Ngoại giao Bùi Thanh Sơn, Chủ tịch UBND tỉnh Nghệ An Nguyễn Đức Trung dự lễ.")
+    assert found == {
+        "Bùi Thanh Sơn": (("Bộ trưởng Ngoại giao",), 1),
+        "Nguyễn Đức Trung": (("Chủ tịch UBND tỉnh Nghệ An",), 1),
+    }
+
+
+def test_no_foreign_person_from_ordinary_words() -> None:
+    text = "Chủ tịch Quốc hội phát biểu; Chủ tịch Hội đồng quản trị và Tổng Giám đốc Vietcombank dự họp."
+    assert _persons(text) == {}

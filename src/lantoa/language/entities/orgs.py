@@ -196,6 +196,17 @@ def find_orgs(text: str, places: list[PlaceHit], skip: list[tuple[int, int]] | N
                     place = unique.get(lvl)
                     if place:
                         full = f"{full} {place}"
+        elif entry.kind == "state":
+            # "Bộ Ngoại giao Nhật Bản", "Quốc hội Hàn Quốc": a foreign body.
+            country = place_at.get(end + 1)
+            if (
+                country is not None
+                and country.location.kind == "country"
+                and country.location.name != "Việt Nam"
+            ):
+                tail = text[end : country.end].strip()
+                surface, full, end = f"{surface} {tail}", f"{full} {tail}", country.end
+                entry = OrgEntry(full=full, kind="foreign")
         raw.append((m.start(), end, surface, full, entry))
     hits: list[OrgHit] = []
     i = 0

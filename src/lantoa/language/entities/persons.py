@@ -31,6 +31,7 @@ from ._lexicon import (
     named_after,
     word_pattern,
 )
+from .foreign import find_foreign
 from .places import major_place_names, place_names
 
 _MAX_TITLE_WORDS = 14
@@ -38,6 +39,7 @@ _PUNCT = re.compile(r"[,.;:!?()\"“”–—]")
 _TRAILING_COMMA = re.compile(r",[ \t]*$")
 _NEXT_CAP = re.compile(rf"{SP}{CAP_WORD}")
 _SPACES = re.compile(SP)
+_NEXT_NAME = re.compile(r"[ \t]+")
 _SYLLABLE = re.compile(rf"(?<=[ \t]){CAP_WORD}")
 
 
@@ -78,6 +80,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     alone = word_pattern(data["alone"])
     return {
         "name": re.compile(bounded(rf"(?:{surnames})(?:{SP}{NAME_WORD}){{1,3}}")),
+        "surname": re.compile(rf"(?:{surnames}){SP}"),
         "head": re.compile(rf"(?:(?:{mods}){SP})?(?:{heads})(?![\w])"),
         "stop": re.compile(bounded(rf"(?:{stops})")),
         "sep": re.compile(rf"[ \t]*(?:,|[–—-]|\(){SP}?"),
@@ -130,6 +133,8 @@ def _read_title(text: str, pos: int, orgs: dict[int, int]) -> tuple[str, int] | 
             break
         if token[0].isupper() and pats["head"].match(text, word.start(1)):
             break  # the next title of an unpunctuated chain
+        if token[0].isupper() and pats["name"].match(text, word.start(1)):
+            break  # "Chủ tịch UBND tỉnh Nghệ An Nguyễn Đức Trung": the name is not part of the title
         end = word.end(1)
         words += 1
     return text[pos:end].strip(), end
@@ -153,6 +158,9 @@ def _titles_after(text: str, pos: int, orgs: dict[int, int]) -> tuple[list[str],
         found = _read_title(text, sep.end(), orgs)
         if found is None:
             break
+        gap = _NEXT_NAME.match(text, found[1])
+        if gap is not None and pats["name"].match(text, gap.end()):
+            break  # "A, Chủ tịch X Nguyễn Văn B": that title is B's
         titles.append(found[0])
         pos = found[1]
     return titles, pos
@@ -247,12 +255,31 @@ def find_persons(
                 found.titles.append(title)
         hits.append(PersonHit(start, end, name))
         chains.append((min(start, chain_start), chain_end))
+    taken = SpanSet([*chains, *(blocked or ())])
+    for hit in find_foreign(text, taken, pats["surname"]):
+        found = _known_by_part(people, hit.name) or people.setdefault(
+            fold(hit.name), _Found(name=hit.name, first=hit.title_start)
+        )
+        found.mentions += 1
+        if fold(hit.title) not in {fold(t) for t in found.titles}:
+            found.titles.append(hit.title)
+        hits.append(PersonHit(hit.start, hit.end, hit.name))
+        chains.append((hit.title_start, hit.end))
     _link_references(text, people, SpanSet(chains), org_ends)
     persons = [
         Person(name=f.name, titles=_longest_titles(f.titles), mentions=f.mentions)
         for f in sorted(people.values(), key=lambda f: f.first)
     ]
     return persons, hits
+
+
+def _known_by_part(people: dict[str, _Found], name: str) -> _Found | None:
+    """The one person whose first or last name this single word is ("Biden", "Tập"), if unique."""
+    if " " in name:
+        return None
+    key = fold(name)
+    cands = [f for f in people.values() if key in (fold(f.name.split()[0]), fold(f.name.split()[-1]))]
+    return cands[0] if len(cands) == 1 else None
 
 
 def _longest_titles(titles: list[str]) -> tuple[str, ...]:

@@ -1,0 +1,69 @@
+"""Foreign leaders and officials named after their title: "Tổng thống Mỹ Joe Biden".
+
+Vietnamese names are found by their family name; foreign names are not, so they are taken only
+where a position head announces them, optionally followed by the country or body they serve
+("Chủ tịch Trung Quốc Tập Cận Bình", "Tổng Thư ký Liên hợp quốc António Guterres",
+"Đại sứ Hoa Kỳ tại Việt Nam Marc Knapper"). One word is enough for a Latin-script surname
+("Tổng thống Putin"), never for a Vietnamese-looking syllable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ._lexicon import SP, UPPER, SpanSet, load_toml, word_pattern
+
+_WORD = rf"[{UPPER}][^\W\d_{UPPER}]*(?:-[{UPPER}]?[^\W\d_{UPPER}]+)?(?![^\W\d_])"
+_VI_SYLLABLE = re.compile(
+    r"(?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+
+
+@dataclass(frozen=True)
+class ForeignHit:
+    start: int
+    end: int
+    name: str
+    title: str
+    title_start: int
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    titles = load_toml("titles.toml")
+    places = load_toml("places.toml")
+    countries = word_pattern([a for aliases in places["country"].values() for a in aliases])
+    heads = word_pattern(titles["foreign_heads"])
+    return re.compile(
+        rf"(?<![\w])(?P<title>(?P<head>{heads})(?:{SP}(?:{countries}))?(?:{SP}tại{SP}(?:{countries}))?)"
+        rf"{SP}(?P<name>{_WORD}(?:{SP}{_WORD}){{0,3}})"
+    )
+
+
+@cache
+def _single_word_heads() -> frozenset[str]:
+    return frozenset(load_toml("titles.toml")["foreign_single_word_heads"])
+
+
+def find_foreign(text: str, taken: SpanSet, surnames: re.Pattern[str]) -> list[ForeignHit]:
+    """Foreign names announced by a title, outside ``taken`` spans and not starting with a Vietnamese surname."""
+    hits: list[ForeignHit] = []
+    for m in _pattern().finditer(text):
+        name = m.group("name")
+        start = m.start("name")
+        if taken.overlaps(start, start + len(name)) or surnames.match(text, start):
+            continue
+        words = name.split()
+        if len(words) == 1 and (
+            not name.isascii()
+            or _VI_SYLLABLE.fullmatch(name.lower())
+            or len(name) < 4
+            or m.group("head") not in _single_word_heads()
+        ):
+            continue
+        if any(w.isupper() and len(w) > 1 for w in words):
+            continue  # an acronym: a body, not a person
+        hits.append(ForeignHit(start, start + len(name), name, m.group("title"), m.start()))
+    return hits
