@@ -58,6 +58,11 @@ class PersonHit:
     name: str
 
 
+@cache
+def _not_persons() -> frozenset[str]:
+    return frozenset(fold(n) for n in load_toml("titles.toml")["not_persons"])
+
+
 def _head_variants(heads: list[str]) -> set[str]:
     """Heads as listed, and as often written: "Phó bí thư thường trực", "phó chủ tịch"."""
     out = set(heads)
@@ -219,6 +224,7 @@ def find_persons(
     """
     org_ends = dict(orgs or ())
     places = place_names()
+    not_persons = _not_persons()
     major = major_place_names()
     pats = _patterns()
     skip = SpanSet([*_excluded_spans(text), *(blocked or ())])
@@ -236,7 +242,7 @@ def find_persons(
         end = start + len(name)
         if skip.overlaps(start, end) or pats["head"].match(text, start) or " " not in name:
             continue
-        if named_after(text, start):
+        if named_after(text, start) or fold(name) in not_persons:
             continue
         after, chain_end = _titles_after(text, end, org_ends)
         before, chain_start = _titles_before(text, start)
