@@ -11,6 +11,23 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class _StampingServer(ThreadingHTTPServer):
+    """Stamps each connection when accepted, before a handler thread exists: on a loaded
+    machine the thread may start late, which would blur the spacing the tests measure."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accepted: dict[int, float] = {}
+
+    def get_request(self) -> tuple[Any, Any]:
+        sock, address = super().get_request()
+        self.accepted[id(sock)] = time.monotonic()
+        return sock, address
 
 
 @dataclass
@@ -50,7 +67,7 @@ class Server:
             def do_GET(self) -> None:
                 owner._handle(self)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _StampingServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
@@ -78,7 +95,8 @@ class Server:
 
     def _handle(self, req: BaseHTTPRequestHandler) -> None:
         with self._lock:
-            self.log.append(Hit(time.monotonic(), req.path, {k.lower(): v for k, v in req.headers.items()}))
+            arrived = self.httpd.accepted.pop(id(req.request), time.monotonic())
+            self.log.append(Hit(arrived, req.path, {k.lower(): v for k, v in req.headers.items()}))
             replies = self.routes.get(req.path)
             if replies is None:
                 reply = Reply(body=b"not found", status=404, content_type="text/plain")

@@ -74,7 +74,9 @@ def test_rate_limit_spacing_measured_by_server(server: Server, local_crawl: Craw
     times = [h.at for h in server.hits() if h.path.startswith("/p")]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(gaps) == 4
-    assert min(gaps) >= 0.125 * 0.9, gaps
+    # Each gap may lose a few ms to scheduling on a loaded machine, the whole span may not.
+    assert times[-1] - times[0] >= 4 * 0.125 - 0.01, gaps
+    assert min(gaps) >= 0.125 * 0.8, gaps
 
 
 def test_crawl_delay_from_robots_slows_down(server: Server, local_crawl: CrawlSettings) -> None:
