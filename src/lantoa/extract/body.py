@@ -157,6 +157,39 @@ def _first(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> LexborNode | N
     return None
 
 
+def _good_text(node: LexborNode) -> tuple[int, int]:
+    """(chars in running-text paragraphs, all chars) under ``node``."""
+    good = 0
+    for p in node.css("p"):
+        text = p.text(deep=True).strip()
+        if len(text) < 80:
+            continue
+        links = sum(len(a.text(deep=True)) for a in p.css("a"))
+        if links / len(text) < 0.2:
+            good += len(text)
+    return good, len(node.text(deep=True))
+
+
+def _widen(top: LexborNode) -> LexborNode:
+    """Climb from the best-scored node while the parent adds mostly running text.
+
+    Sites split one article into several containers (between ads, per section): the parent is the
+    article when what it adds is paragraphs, not link lists and teasers.
+    """
+    good, total = _good_text(top)
+    node = top
+    for _ in range(4):
+        parent = node.parent
+        if parent is None or parent.tag in ("html", "body", "-document"):
+            break
+        parent_good, parent_total = _good_text(parent)
+        added_good, added_total = parent_good - good, parent_total - total
+        if added_total > 0 and (added_good < 80 or added_good < 0.5 * added_total):
+            break
+        node, good, total = parent, parent_good, parent_total
+    return node
+
+
 def _score_candidates(tree: LexborHTMLParser) -> list[LexborNode]:
     """Readability-style choice of the nodes holding the article, in document order."""
     scores: dict[int, float] = {}
@@ -188,7 +221,8 @@ def _score_candidates(tree: LexborHTMLParser) -> list[LexborNode]:
         links = sum(len(a.text(deep=True)) for a in node.css("a"))
         ranked.append((score * (1 - min(1.0, links / text_len)), mem_id))
     top_score, top_id = max(ranked)
-    top = nodes[top_id]
+    top = _widen(nodes[top_id])
+    top_id = top.mem_id
     parent = top.parent
     if parent is None:
         return [top]
