@@ -181,3 +181,18 @@ def test_broken_warc(tmp_path: Path) -> None:
     items = list(collect(str(path)))
     assert len(items) == 1 and isinstance(items[0], Failure)
     assert "WARC" in items[0].reason
+
+
+def test_housekeeping_files_skipped_in_folders_but_read_when_named(tmp_path: Path) -> None:
+    (tmp_path / "bai.html").write_text(HTML, encoding="utf-8")
+    (tmp_path / "LICENSE.source").write_text("MIT License\n\nPermission is hereby granted", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Saved pages", encoding="utf-8")
+    (tmp_path / "manifest.json").write_text('{"pages": []}', encoding="utf-8")
+    (tmp_path / "record.json").write_text(
+        '{"url": "https://x.vn/a", "title": "A", "text": "B"}', encoding="utf-8"
+    )
+    got = pages(list(collect(str(tmp_path))))
+    assert sorted(Path(p.origin or "").name for p in got) == ["bai.html", "record.json"]
+    assert next(p for p in got if (p.origin or "").endswith(".json")).content_type == "application/json"
+    (named,) = list(collect(str(tmp_path / "LICENSE.source")))
+    assert isinstance(named, FetchedPage) and named.content_type == "text/plain"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import zlib
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from pathlib import Path
 from lantoa.collect.text import one_line
 from lantoa.records import Failure, FetchedPage
 
+log = logging.getLogger(__name__)
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Larger HTML or text files are refused (a saved news page is well under 5 MB)."""
 
@@ -25,6 +28,9 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 WARC_SUFFIXES = {".warc", ".arc"}
+JSON_SUFFIXES = {".json"}
+HOUSEKEEPING_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "README", "CHANGELOG", "AUTHORS")
+HOUSEKEEPING_NAMES = {"manifest.json", "ground-truth.json", "index.json", "metadata.json"}
 _MAGIC = {
     b"%PDF": "PDF document",
     b"\x89PNG": "PNG image",
@@ -97,16 +103,28 @@ def _is_gzip(path: Path) -> bool:
         return fh.read(2) == b"\x1f\x8b"
 
 
+def _housekeeping(name: str) -> bool:
+    """Licence, readme and manifest files that sit next to saved pages but are not news."""
+    upper = name.upper()
+    return upper.startswith(HOUSEKEEPING_PREFIXES) or name.lower() in HOUSEKEEPING_NAMES
+
+
 def iter_files(root: Path) -> Iterator[Path]:
-    """Regular files under ``root`` in a stable order (hidden files and folders skipped)."""
+    """Regular files under ``root`` in a stable order.
+
+    In a folder walk, hidden files and folders and housekeeping files (LICENSE, README,
+    manifest.json...) are skipped; a file named explicitly is always read.
+    """
     if root.is_file():
         yield root
         return
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+            if name.startswith(".") or _housekeeping(name):
+                log.debug("skipped %s", Path(dirpath) / name)
+                continue
+            yield Path(dirpath) / name
 
 
 def collect_path(
@@ -145,6 +163,16 @@ def collect_file(
         return
     if not data.strip():
         yield _failure(target, "empty file")
+        return
+    if suffix in JSON_SUFFIXES:
+        yield FetchedPage(
+            url=path.resolve().as_uri(),
+            content=data,
+            fetched_at=_mtime(path),
+            content_type="application/json",
+            source=source,
+            origin=target,
+        )
         return
     kind = sniff_kind(data, name)
     if kind is None:
