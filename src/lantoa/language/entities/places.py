@@ -81,7 +81,7 @@ _SPECIAL_ALIASES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """One administrative unit of either period."""
 
