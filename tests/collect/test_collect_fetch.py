@@ -259,3 +259,18 @@ def test_dns_rebinding_is_refused_at_connect_time(server: Server, monkeypatch: p
         )
     assert page.error and "refused private or loopback address 127.0.0.1" in page.error
     assert server.hits() == []
+
+
+def test_unreachable_robots_is_asked_again_soon(server: Server, local_crawl: CrawlSettings) -> None:
+    import time
+
+    server.add(
+        "/robots.txt", Reply(status=503), Reply(body=b"User-agent: *\nAllow: /\n", content_type="text/plain")
+    )
+    url = server.page("/a.html", HTML)
+    with make_fetcher(retries=0, robots_retry_s=0.2) as fetcher:
+        assert fetcher.fetch(url, local_crawl).error
+        assert fetcher.fetch(url, local_crawl).error, "still cached as unreachable"
+        time.sleep(0.3)
+        assert fetcher.fetch(url, local_crawl).ok
+    assert len(server.hits("/robots.txt")) == 2 and len(server.hits("/a.html")) == 1

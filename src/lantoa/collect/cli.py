@@ -37,6 +37,23 @@ def _progress(items: Iterable[T]) -> Iterable[T]:
     return tqdm(items, desc="lantoa", unit=" trang", file=sys.stderr, disable=None, leave=False)
 
 
+class _SharedBar:
+    """One progress bar across the many small batches of a crawl (shown on a terminal only)."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(desc="crawl", unit=" trang", file=sys.stderr, disable=None, leave=False)
+
+    def __call__(self, items: Iterable[T]) -> Iterator[T]:
+        for item in items:
+            yield item
+            self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
 def _finish(ctx: click.Context, summary: IngestSummary) -> None:
     click.echo(summary.line())
     if summary.failed:
@@ -97,9 +114,13 @@ def crawl_command(
                 on_poll=lambda src, s: click.echo(f"{src.name}: {s.line()}"),
             )
         else:
-            summary = crawl_once(
-                store, app.settings, source=source, workers=workers, threads=threads, progress=_progress
-            )
+            bar = _SharedBar()
+            try:
+                summary = crawl_once(
+                    store, app.settings, source=source, workers=workers, threads=threads, progress=bar
+                )
+            finally:
+                bar.close()
     _finish(ctx, summary)
 
 

@@ -61,6 +61,8 @@ class FetchPolicy:
     """Bound on one back-off or ``Retry-After`` wait; a server asking for more is given up on."""
     max_redirects: int = 5
     robots_ttl_s: float = 3600.0
+    robots_retry_s: float = 300.0
+    """An unreachable robots.txt (RFC 9309: crawl nothing) is asked for again after this long."""
     max_crawl_delay_s: float = 30.0
 
 
@@ -408,11 +410,13 @@ class Fetcher:
             return cached[1]
         parser = RobotFileParser()
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        unreachable = False
         try:
             response, body = self._robots_get(robots_url, crawl)
         except FetchError as exc:
             # RFC 9309: an unreachable robots.txt means the whole site is off limits for now.
             log.info("robots.txt of %s unreachable (%s): not crawling it", host, exc)
+            unreachable = True
             parser.parse(["User-agent: *", "Disallow: /"])
         else:
             if response.status_code == 200:
@@ -420,9 +424,14 @@ class Fetcher:
             elif 400 <= response.status_code < 500:
                 parser.parse([])
             else:
+                unreachable = True
                 parser.parse(["User-agent: *", "Disallow: /"])
         parser.modified()
-        self._robots[host] = (time.monotonic(), parser)
+        stamp = time.monotonic()
+        if unreachable:
+            # Ask again in a few minutes rather than leave the host alone for the whole TTL.
+            stamp -= max(0.0, self.policy.robots_ttl_s - self.policy.robots_retry_s)
+        self._robots[host] = (stamp, parser)
         return parser
 
     def _robots_get(self, url: str, crawl: CrawlSettings) -> tuple[httpx.Response, bytes]:
