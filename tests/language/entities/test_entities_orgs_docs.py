@@ -146,3 +146,23 @@ def test_state_body_followed_by_a_country_is_foreign() -> None:
     found = _orgs("Bộ Ngoại giao Nhật Bản và Quốc hội Hàn Quốc làm việc với Bộ Ngoại giao Việt Nam.")
     assert found["Bộ Ngoại giao Nhật Bản"][1] == "foreign" and found["Quốc hội Hàn Quốc"][1] == "foreign"
     assert found["Bộ Ngoại giao"] == ("Bộ Ngoại giao", "state")
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        (
+            "Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Hội nghị lần thứ sáu Ban Chấp hành Trung ương Đảng khóa XII.",
+            "Hội nghị lần thứ sáu Ban Chấp hành Trung ương Đảng khóa XII",
+        ),
+        (
+            "Kế hoạch số 25-KH/TU ngày 10/01/2024 của Ban Thường vụ Tỉnh ủy về đối ngoại.",
+            "Ban Thường vụ Tỉnh ủy",
+        ),
+        ("Quán triệt Nghị quyết Trung ương 4 khóa XII về xây dựng Đảng.", "Hội nghị Trung ương 4 khóa XII"),
+        ("Quyết định số 1079/QĐ-UBND ngày 3-4-2024 của UBND tỉnh Nghệ An.", "UBND tỉnh Nghệ An"),
+    ],
+)
+def test_party_issuers(text: str, issuer: str) -> None:
+    (doc,) = _docs(text)
+    assert doc.issuer == issuer

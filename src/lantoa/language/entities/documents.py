@@ -38,6 +38,7 @@ def _citation_re() -> re.Pattern[str]:
         bounded(rf"(?P<type>{types})")
         + rf"(?:{SP}(?:số{SP})?(?P<symbol>{_SYMBOL})|{SP}(?:số{SP})(?P<number>\d{{1,5}})(?![\w/-])"
         + rf"|{SP}(?P<bare>\d{{1,5}})(?![\w/.,-]))?"
+        + rf"(?P<plenum>{SP}(?:Hội nghị{SP})?Trung ương{SP}(?P<plenum_no>\d{{1,2}})(?:{SP}khóa{SP}(?P<plenum_term>{_ROMAN}))?)?"
         + rf"(?P<congress>{SP}(?:của{SP})?[Đđ]ại hội(?:{SP}(?:đại biểu toàn quốc{SP})?(?:lần{SP}thứ{SP})?(?P<roman>{_ROMAN}))?(?:{SP}của{SP}Đảng)?)?"
         + rf"(?P<name>{SP}(?:{laws}|(?!{issuer}){CAP_WORD}(?:{SP}(?!{stops}){LOWER_WORD})?)"
         + rf"(?:{SP}(?:năm{SP})?\d{{4}})?)?"
@@ -88,10 +89,15 @@ def find_documents(text: str) -> list[DocumentRef]:
             number = re.match(r"\d+", symbol).group(0)  # type: ignore[union-attr]
             if "/" not in symbol.split("-")[0] and not re.search(r"[A-ZĐ]", symbol):
                 symbol = None
+        if m.group("plenum"):
+            # "Nghị quyết Trung ương 4 khóa XII": issued by the 4th plenum of that Central Committee.
+            term = f" khóa {m.group('plenum_term')}" if m.group("plenum_term") else ""
+            issuer = f"Hội nghị Trung ương {m.group('plenum_no')}{term}"
         if congress:
             # "Đại hội lần thứ XIII của Đảng", "đại hội XIII" -> one issuer: "Đại hội XIII".
             issuer = f"Đại hội {m.group('roman')}" if m.group("roman") else "Đại hội"
         if not (symbol or number or issuer or when or congress or (name and kind in _LAW_TYPES)):
+            # (a plenum sets the issuer above)
             if kind in anchors or not name:
                 continue
         if name and kind in _LAW_TYPES:

@@ -108,10 +108,12 @@ def _org_re() -> re.Pattern[str]:
 
 @cache
 def issuer_pattern() -> str:
-    """Regex (no groups) of a body that can issue a document: known names, with level and place."""
+    """Regex (no groups) of a body that can issue a document: known names, joined ones ("Ban Thường vụ
+    Tỉnh ủy"), with level and place, or a plenum ("Hội nghị lần thứ sáu Ban Chấp hành Trung ương")."""
     known = word_pattern([*_entries(), "Thủ tướng Chính phủ", "Thủ tướng", "Đại hội"])
     level = word_pattern(_levels())
-    return rf"(?:{known})(?:{SP}(?:{level}))?(?:{SP}{CAP_RUN})?"
+    plenum = rf"Hội nghị(?:{SP}lần{SP}thứ{SP}[^\W\d_]+|{SP}Trung ương{SP}\d{{1,2}})?{SP}"
+    return rf"(?:{plenum})?(?:{known})(?:{SP}(?:{known}))*(?:{SP}(?:{level}))?(?:{SP}{CAP_RUN})?"
 
 
 def _unique_places(locations: list[Location]) -> dict[str, str]:
