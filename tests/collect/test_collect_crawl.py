@@ -204,3 +204,19 @@ def test_sitemaps_announced_in_robots_are_used(
         assert sorted(got) == sorted(site.articles[2:5])
     finally:
         store.close()
+
+
+def test_section_pages_followed_when_depth_allows(
+    server: Server, tmp_path: Path, local_crawl: CrawlSettings
+) -> None:
+    server.page("/", "<html><a href='/thoi-su'>Thời sự</a></html>")
+    server.page("/thoi-su", f"<html><a href='{article_path(1)}'>Bài 1</a></html>")
+    server.page(article_path(1), article_html(1))
+    for depth, expected in ((1, set()), (2, {server.url(article_path(1))})):
+        store = open_store(str(tmp_path / f"s{depth}.db"))
+        try:
+            source = Source("thu", server.url("/"), crawl=replace(local_crawl, max_depth=depth))
+            got = {p.url for p in run(source, store) if isinstance(p, FetchedPage)}
+            assert got - {server.url("/thoi-su")} == expected
+        finally:
+            store.close()

@@ -160,7 +160,9 @@ def crawl_batches(
         if home.error:
             seed_failures.append(_failure(source.home_url, home.error))
         elif home.status != 304 and _is_html(home):
-            links = discover_links(home.content, home.final_url or source.home_url)
+            links = discover_links(
+                home.content, home.final_url or source.home_url, articles_only=crawl.max_depth < 2
+            )
             store.frontier_add(name, ((u, 1) for u in links))
     if seed_failures:
         yield seed_failures
@@ -192,8 +194,10 @@ def _drain(
                 continue
             if item.depth < crawl.max_depth and _is_html(page):
                 base = page.final_url or item.url
-                links = discover_links(page.content, base)
-                store.frontier_add(source.name, ((u, item.depth + 1) for u in links))
+                # Section pages are followed only while another level of links remains.
+                links = discover_links(page.content, base, articles_only=item.depth + 2 > crawl.max_depth)
+                home = normalize_url(source.home_url)
+                store.frontier_add(source.name, ((u, item.depth + 1) for u in links if u != home))
             batch.append(page)
             handed.append(item.url)
         if batch:
