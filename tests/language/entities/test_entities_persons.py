@@ -124,3 +124,15 @@ def test_title_followed_by_another_name_belongs_to_that_name() -> None:
 def test_no_foreign_person_from_ordinary_words() -> None:
     text = "Chủ tịch Quốc hội phát biểu; Chủ tịch Hội đồng quản trị và Tổng Giám đốc Vietcombank dự họp."
     assert _persons(text) == {}
+
+
+def test_foreign_names_with_initials_regnal_numbers_and_surname_references() -> None:
+    text = (
+        "Tổng thống George W. Bush gặp Nữ hoàng Anh Elizabeth II. Thủ tướng Thaksin phát biểu. "
+        "Tổng thống Bush nói. Thủ tướng Thái Lan Thaksin Shinawatra đáp lời. Hậu duệ người La Mã."
+    )
+    assert _persons(text) == {
+        "George W. Bush": (("Tổng thống",), 2),
+        "Elizabeth II": (("Nữ hoàng Anh",), 1),
+        "Thaksin Shinawatra": (("Thủ tướng Thái Lan",), 2),
+    }

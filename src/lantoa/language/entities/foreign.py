@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from ._lexicon import SP, UPPER, SpanSet, load_toml, word_pattern
+from .orgs import body_names
 
-_WORD = rf"[{UPPER}][^\W\d_{UPPER}]*(?:-[{UPPER}]?[^\W\d_{UPPER}]+)?(?![^\W\d_])"
+_WORD = (
+    rf"(?:[{UPPER}]\.(?=[ \t]+[{UPPER}])"
+    rf"|[{UPPER}][^\W\d_{UPPER}]*(?:-[{UPPER}]?[^\W\d_{UPPER}]+)?(?![^\W\d_.])"
+    r"|[IVX]{1,4}(?![\w]))"
+)
+"""A capitalised word of a foreign name, an initial followed by more name ("George W. Bush") or a
+regnal number ("Elizabeth II")."""
+_ROMAN = re.compile(r"[IVX]{1,4}")
 _VI_SYLLABLE = re.compile(
     r"(?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
 )
@@ -34,10 +42,13 @@ class ForeignHit:
 def _pattern() -> re.Pattern[str]:
     titles = load_toml("titles.toml")
     places = load_toml("places.toml")
-    countries = word_pattern([a for aliases in places["country"].values() for a in aliases])
+    # After a title even a short country name is unambiguous: "Nữ hoàng Anh", "Thủ tướng Bỉ".
+    countries = word_pattern([n for name, aliases in places["country"].items() for n in (name, *aliases)])
     heads = word_pattern(titles["foreign_heads"])
+    bodies = word_pattern([o for o in body_names() if " " in o or o.isupper()])
     return re.compile(
-        rf"(?<![\w])(?P<title>(?P<head>{heads})(?:{SP}(?:{countries}))?(?:{SP}tại{SP}(?:{countries}))?)"
+        rf"(?<![\w])(?P<title>(?P<head>{heads})(?:{SP}(?:{bodies}))?(?:{SP}(?:{countries}))?"
+        rf"(?:{SP}tại{SP}(?:{countries}))?)"
         rf"{SP}(?P<name>{_WORD}(?:{SP}{_WORD}){{0,3}})"
     )
 
@@ -56,6 +67,11 @@ def find_foreign(text: str, taken: SpanSet, surnames: re.Pattern[str]) -> list[F
         if taken.overlaps(start, start + len(name)) or surnames.match(text, start):
             continue
         words = name.split()
+        # VNTC runs headline and lead together: "Thủ tướng Villepin Cuộc biểu tình..." - a Latin name
+        # does not end with a Vietnamese syllable.
+        while len(words) > 1 and words[0].isascii() and not words[-1].isascii():
+            words.pop()
+        name = " ".join(words)
         if len(words) == 1 and (
             not name.isascii()
             or _VI_SYLLABLE.fullmatch(name.lower())
@@ -63,7 +79,9 @@ def find_foreign(text: str, taken: SpanSet, surnames: re.Pattern[str]) -> list[F
             or m.group("head") not in _single_word_heads()
         ):
             continue
-        if any(w.isupper() and len(w) > 1 for w in words):
+        if _ROMAN.fullmatch(words[0]):
+            continue
+        if any(w.isupper() and len(w) > 1 and not _ROMAN.fullmatch(w) and w[-1] != "." for w in words):
             continue  # an acronym: a body, not a person
         hits.append(ForeignHit(start, start + len(name), name, m.group("title"), m.start()))
     return hits

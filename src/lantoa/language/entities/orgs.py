@@ -90,6 +90,11 @@ def _entries() -> dict[str, OrgEntry]:
     return table
 
 
+def body_names() -> list[str]:
+    """Every name and short form of a known body (for titles such as "Tổng Thư ký Liên hợp quốc")."""
+    return list(_entries())
+
+
 @cache
 def _levels() -> tuple[str, ...]:
     return tuple(load_toml("orgs.toml")["levels"])

@@ -271,12 +271,31 @@ def find_persons(
             found.titles.append(hit.title)
         hits.append(PersonHit(hit.start, hit.end, hit.name))
         chains.append((hit.title_start, hit.end))
+    _merge_surnames_only(people)
     _link_references(text, people, SpanSet(chains), org_ends)
     persons = [
         Person(name=f.name, titles=_longest_titles(f.titles), mentions=f.mentions)
         for f in sorted(people.values(), key=lambda f: f.first)
     ]
     return persons, hits
+
+
+def _merge_surnames_only(people: dict[str, _Found]) -> None:
+    """ "Thủ tướng Thaksin" then "Thaksin Shinawatra": one person when the full name is unique."""
+    for key, found in list(people.items()):
+        if " " in found.name:
+            continue
+        full = [
+            f
+            for f in people.values()
+            if " " in f.name and key in {fold(w) for w in f.name.split()[:: len(f.name.split()) - 1]}
+        ]
+        if len(full) == 1:
+            target = full[0]
+            target.mentions += found.mentions
+            target.first = min(target.first, found.first)
+            target.titles.extend(t for t in found.titles if fold(t) not in {fold(x) for x in target.titles})
+            del people[key]
 
 
 def _known_by_part(people: dict[str, _Found], name: str) -> _Found | None:
