@@ -136,3 +136,14 @@ def test_foreign_names_with_initials_regnal_numbers_and_surname_references() -> 
         "Elizabeth II": (("Nữ hoàng Anh",), 1),
         "Thaksin Shinawatra": (("Thủ tướng Thái Lan",), 2),
     }
+
+
+def test_title_and_given_name_references() -> None:
+    text = (
+        "Đồng chí Nguyễn Trọng Nghĩa, Bí thư Trung ương Đảng, Trưởng ban Tuyên giáo Trung ương dự hội nghị. "
+        "Đồng chí Trưởng ban nhấn mạnh nhiều nội dung. Ông Nghĩa cũng đề nghị."
+    )
+    assert _persons(text)["Nguyễn Trọng Nghĩa"][1] == 3
+    # Two chairmen: "Đồng chí Chủ tịch" could be either, so it counts for neither.
+    text = "Ông Trần Văn An, Chủ tịch UBND tỉnh và ông Lê Văn Bình, Chủ tịch HĐND tỉnh dự. Đồng chí Chủ tịch phát biểu."
+    assert {name: n for name, (_, n) in _persons(text).items()} == {"Trần Văn An": 1, "Lê Văn Bình": 1}
