@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from collect_server import Reply, Server
 
-from lantoa.collect.fetch import Fetcher, FetchPolicy, check_address
+from lantoa.collect.fetch import Fetcher, FetchPolicy
+from lantoa.collect.guard import check_address
 from lantoa.errors import FetchError
 from lantoa.records import CrawlSettings
 from lantoa.store.api import open_store

@@ -8,22 +8,19 @@ to an intranet address.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-import httpcore
 import httpx
 
+from lantoa.collect.guard import check_address, make_client
 from lantoa.collect.text import one_line
 from lantoa.errors import FetchError
 from lantoa.records import CrawlSettings, FetchedPage
@@ -72,79 +69,6 @@ class _Retry(Exception):
         self.wait_s = wait_s
 
 
-def public_addresses(host: str, port: int | None) -> list[str]:
-    """Addresses of ``host``, all public, or ``FetchError``.
-
-    Every address of the host is checked: a name with one public and one private address is
-    refused, since the connection may use either.
-    """
-    try:
-        infos = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve host {host}: {exc}") from exc
-    found: list[str] = []
-    for info in infos:
-        text = str(info[4][0]).split("%")[0]
-        address = ipaddress.ip_address(text)
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_reserved
-            or address.is_multicast
-            or address.is_unspecified
-        ):
-            raise FetchError(f"refused private or loopback address {address} of {host}")
-        if text not in found:
-            found.append(text)
-    return found
-
-
-def check_address(host: str, port: int | None, *, allow_private: bool) -> None:
-    """Refuse hosts resolving to private, loopback, link-local or reserved addresses."""
-    if not allow_private:
-        public_addresses(host, port)
-
-
-class GuardedBackend(httpcore.SyncBackend):
-    """Connects only to vetted public addresses, resolved and checked at connect time.
-
-    Checking a name and then letting the HTTP library resolve it again leaves a window for
-    DNS rebinding (public answer first, intranet answer second); here the address checked is
-    the address connected to.
-    """
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        last: Exception | None = None
-        for address in public_addresses(host, port):
-            try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-
-def _client(user_agent: str, *, guarded: bool) -> httpx.Client:
-    transport = httpx.HTTPTransport()
-    if guarded:
-        # httpx has no public hook for the network backend of its connection pool.
-        transport._pool._network_backend = GuardedBackend()
-    return httpx.Client(
-        transport=transport,
-        follow_redirects=False,
-        headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
-        trust_env=False,
-    )
-
-
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -185,8 +109,8 @@ class Fetcher:
         self.policy = policy
         self.store = store
         self._sleep = sleep
-        self._guarded = _client(policy.user_agent, guarded=True)
-        self._open = _client(policy.user_agent, guarded=False)
+        self._guarded = make_client(policy.user_agent, guarded=True)
+        self._open = make_client(policy.user_agent, guarded=False)
         self._next_slot: dict[str, float] = {}
         self._robots: dict[str, tuple[float, RobotFileParser]] = {}
         self._lock = threading.Lock()
