@@ -137,3 +137,9 @@ def test_sitemap_newest_first() -> None:
         "https://x.vn/cu",
         "https://x.vn/khong-ngay",
     )
+
+
+def test_html_mentioning_feeds_is_not_a_feed() -> None:
+    page = b'<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/rss"></head>'
+    page += b"<body><p>Xem <feed> va <rss> cua chung toi</p></body></html>"
+    assert sniff_xml_kind(page) is None

@@ -59,7 +59,7 @@ def sniff_xml_kind(data: bytes) -> str | None:
     else:
         head = data[:4096]
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if not text.startswith(b"<"):
+    if not text.startswith(b"<") or text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:512]:
         return None
     for marker in (b"<urlset", b"<sitemapindex", b":urlset", b":sitemapindex"):
         if marker in text:
