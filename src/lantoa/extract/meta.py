@@ -144,7 +144,9 @@ def _similar(a: str, b: str) -> bool:
     return bool(wa) and len(wa & wb) >= 0.6 * len(wa)
 
 
-def _css_text(tree: LexborHTMLParser, selectors: tuple[str, ...], limit: int = 400) -> list[str]:
+def _css_text(
+    tree: LexborHTMLParser, selectors: tuple[str, ...], limit: int = 400, min_len: int = 1
+) -> list[str]:
     texts = []
     for selector in selectors:
         try:
@@ -153,7 +155,7 @@ def _css_text(tree: LexborHTMLParser, selectors: tuple[str, ...], limit: int = 4
             continue
         for node in nodes[:3]:
             text = _clean(node.text(deep=True, separator=" "))
-            if text and len(text) <= limit:
+            if min_len <= len(text) <= limit:
                 texts.append(text)
         if texts:
             break
@@ -238,6 +240,6 @@ def read_meta(tree: LexborHTMLParser, profiles: tuple[Profile, ...], url: str | 
                 names += split_byline(_clean(metas[key]), meta.site_names)
     meta.authors = tuple(dict.fromkeys(names))
 
-    lead = _css_text(tree, tuple(s for p in profiles for s in p.lead), limit=2000)
-    meta.lead = lead[0] if lead else ""
+    leads = _css_text(tree, tuple(s for p in profiles for s in p.lead), limit=2000, min_len=30)
+    meta.lead = leads[0] if leads else ""
     return meta
