@@ -10,10 +10,7 @@ text mentions.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,12 +23,12 @@ from ._lexicon import (
     UPPER,
     SpanSet,
     bounded,
-    data_bytes,
     fold,
     load_toml,
     named_after,
     word_pattern,
 )
+from .admin import SPECIAL_ALIASES, UNIT_WORD, AdminIndex, Unit, admin_index
 
 # Level words as written in text -> the groups of units they may name.
 _LEVELS: dict[str, tuple[str, ...]] = {
@@ -56,55 +53,6 @@ _LEVELS: dict[str, tuple[str, ...]] = {
     "ubnd": ("province", "district", "commune"),
     "hđnd": ("province", "district", "commune"),
 }
-_UNIT_WORD = {
-    "tinh": "tỉnh",
-    "thanh-pho": "thành phố",
-    "huyen": "huyện",
-    "quan": "quận",
-    "thi-xa": "thị xã",
-    "xa": "xã",
-    "phuong": "phường",
-    "thi-tran": "thị trấn",
-    "dac-khu": "đặc khu",
-}
-_SPECIAL_ALIASES = {
-    "TP.HCM": "hồ chí minh",
-    "TP HCM": "hồ chí minh",
-    "TPHCM": "hồ chí minh",
-    "TP. HCM": "hồ chí minh",
-    "TP.Hồ Chí Minh": "hồ chí minh",
-    "Sài Gòn": "hồ chí minh",
-    "Bà Rịa - Vũng Tàu": "bà rịa vũng tàu",
-    "Bà Rịa-Vũng Tàu": "bà rịa vũng tàu",
-    "Thừa Thiên Huế": "huế",
-    "Thừa Thiên - Huế": "huế",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One administrative unit of either period."""
-
-    code: str
-    name: str
-    type: str
-    """Slug of the official type: tinh, thanh-pho, huyen, quan, thi-xa, xa, phuong, thi-tran, dac-khu."""
-    group: str
-    """province / district / commune."""
-    period: str
-    """old (before 1 July 2025) / new (after)."""
-    province_now: str
-    successors: tuple[str, ...] = ()
-    """Codes of the current communes an old commune (or island district) became."""
-    old_province: str | None = None
-
-    def location(self) -> Location:
-        kind = self.group
-        if self.group == "province":
-            name = self.name
-        else:
-            name = f"{_UNIT_WORD.get(self.type, self.type)} {self.name}"
-        return Location(name=name, kind=kind, code=self.code, province_now=self.province_now)
 
 
 @dataclass(frozen=True)
@@ -114,80 +62,6 @@ class PlaceHit:
     start: int
     end: int
     location: Location
-
-
-class AdminIndex:
-    """All units of both periods, indexed by (group, folded name)."""
-
-    def __init__(self) -> None:
-        table = json.loads(gzip.decompress(data_bytes("admin_units.json.gz")))
-        new_prov = {code: name for code, name, _ in table["provinces_new"]}
-        self.by_key: dict[tuple[str, str], list[Unit]] = defaultdict(list)
-        self.new_communes: dict[str, Unit] = {}
-        old_prov_now: dict[str, str] = {}
-        self.old_province_name: dict[str, str] = {}
-        for code, name, typ in table["provinces_new"]:
-            self._add(Unit(code, name, typ, "province", "new", name))
-        for code, name, typ, new_code in table["provinces_old"]:
-            old_prov_now[code] = new_prov[new_code]
-            self.old_province_name[code] = name
-            self._add(Unit(code, name, typ, "province", "old", new_prov[new_code], old_province=name))
-        for code, name, typ, pcode, succ in table["districts_old"]:
-            self._add(
-                Unit(
-                    code,
-                    name,
-                    typ,
-                    "district",
-                    "old",
-                    old_prov_now[pcode],
-                    tuple(succ),
-                    self.old_province_name[pcode],
-                )
-            )
-        for code, name, typ, pcode in table["communes_new"]:
-            unit = Unit(code, name, typ, "commune", "new", new_prov[pcode])
-            self.new_communes[code] = unit
-            self._add(unit)
-        for code, name, typ, _dcode, pcode, succ in table["communes_old"]:
-            self._add(
-                Unit(
-                    code,
-                    name,
-                    typ,
-                    "commune",
-                    "old",
-                    old_prov_now[pcode],
-                    tuple(succ),
-                    self.old_province_name[pcode],
-                )
-            )
-        self.all_names = {key for _, key in self.by_key}
-        """Folded names of every unit of every level and period."""
-        # "Hồ Chí Minh" alone is the President far more often than the city ("TP Hồ Chí Minh").
-        self.province_keys = {key for group, key in self.by_key if group == "province"} - {
-            fold("Hồ Chí Minh")
-        }
-        for alias, target in _SPECIAL_ALIASES.items():
-            key = fold(target)
-            self.province_keys.add(fold(alias))
-            if ("province", fold(alias)) not in self.by_key:
-                self.by_key[("province", fold(alias))] = list(self.by_key[("province", key)])
-
-    def _add(self, unit: Unit) -> None:
-        self.by_key[(unit.group, fold(unit.name))].append(unit)
-
-    def lookup(self, name: str, groups: tuple[str, ...]) -> list[Unit]:
-        key = fold(name)
-        found: list[Unit] = []
-        for group in groups:
-            found.extend(self.by_key.get((group, key), ()))
-        return found
-
-
-@cache
-def admin_index() -> AdminIndex:
-    return AdminIndex()
 
 
 @cache
@@ -220,7 +94,7 @@ _NONSPACE = re.compile(r"\S+")
 
 @cache
 def _special_re() -> re.Pattern[str]:
-    return re.compile(bounded(word_pattern(_SPECIAL_ALIASES)))
+    return re.compile(bounded(word_pattern(SPECIAL_ALIASES)))
 
 
 _PREV_TITLECASE = re.compile(rf"(?:^|[ \t])[{UPPER}][^\W\d_{UPPER}]*[ \t]+$")
@@ -278,7 +152,7 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
             end = m.start("name") + len(name)
             start = m.start("name") if level in ("ubnd", "hđnd") or level.endswith("ủy") else m.start()
             # "phường Đồng Tâm" is not "xã Đồng Tâm": keep the units of the type written, if any.
-            typed = [u for u in cands if _UNIT_WORD.get(u.type) == level]
+            typed = [u for u in cands if UNIT_WORD.get(u.type) == level]
             cands = typed or cands
             # A province is a province whichever of "tỉnh"/"thành phố" names it.
             provinces = [u for u in cands if u.group == "province"]
@@ -378,7 +252,7 @@ def resolve_place(name: str) -> list[Location]:
         groups = ("province", "district", "commune")
         bare = text
     out: list[Location] = []
-    if text in _SPECIAL_ALIASES:  # "TP.HCM", "Sài Gòn", "Thừa Thiên Huế"
+    if text in SPECIAL_ALIASES:  # "TP.HCM", "Sài Gòn", "Thừa Thiên Huế"
         bare, groups = text, ("province",)
     for unit in index.lookup(bare, groups):
         out.append(unit.location())
