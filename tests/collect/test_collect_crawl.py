@@ -220,3 +220,8 @@ def test_section_pages_followed_when_depth_allows(
             assert got - {server.url("/thoi-su")} == expected
         finally:
             store.close()
+
+
+def test_malformed_url_target_is_a_failure_not_a_crash() -> None:
+    (item,) = list(collect("http://[::1/bai.html", crawl=CrawlSettings()))
+    assert isinstance(item, Failure) and item.reason.startswith("malformed URL")

@@ -21,7 +21,11 @@ __all__ = ["FetchPolicy", "Fetcher", "collect", "crawl_source", "crawl_sources",
 
 
 def is_url(target: str) -> bool:
-    return urlsplit(target).scheme.lower() in ("http", "https")
+    """An http(s) URL (even a malformed one, which then fails with its reason), not a path."""
+    try:
+        return urlsplit(target).scheme.lower() in ("http", "https")
+    except ValueError:
+        return target.lower().startswith(("http://", "https://"))
 
 
 def collect(

@@ -236,7 +236,10 @@ class Fetcher:
         )
 
     def _check_target(self, url: str, crawl: CrawlSettings) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:
+            raise FetchError(f"malformed URL {url}: {exc}") from exc
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {url}")
         try:
