@@ -196,3 +196,10 @@ def test_housekeeping_files_skipped_in_folders_but_read_when_named(tmp_path: Pat
     assert next(p for p in got if (p.origin or "").endswith(".json")).content_type == "application/json"
     (named,) = list(collect(str(tmp_path / "LICENSE.source")))
     assert isinstance(named, FetchedPage) and named.content_type == "text/plain"
+
+
+def test_utf16_text_with_bom_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("Thông tin đối ngoại\nNội dung.".encode("utf-16"))
+    (page,) = list(collect(str(path)))
+    assert isinstance(page, FetchedPage) and page.content_type == "text/plain"

@@ -29,6 +29,23 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 WARC_SUFFIXES = {".warc", ".arc"}
 JSON_SUFFIXES = {".json"}
+BINARY_SUFFIXES = {
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".zip",
+    ".exe",
+    ".bin",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".mp3",
+    ".mp4",
+}
 HOUSEKEEPING_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "README", "CHANGELOG", "AUTHORS")
 HOUSEKEEPING_NAMES = {"manifest.json", "ground-truth.json", "index.json", "metadata.json"}
 _MAGIC = {
@@ -54,12 +71,14 @@ def _mtime(path: Path) -> datetime:
 
 
 def sniff_kind(data: bytes, name: str) -> str | None:
-    """``html``, ``text`` or None (binary), from the name first and the bytes when unsure."""
-    for magic, _label in _MAGIC.items():
-        if data.startswith(magic):
-            return None
+    """``html``, ``text`` or None (binary), from the bytes first and the name second."""
+    if any(data.startswith(magic) for magic in _MAGIC):
+        return None
     head = data[:4096]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
+        text = head.decode("utf-16", "replace").lower()
+        return "html" if "<html" in text or "<body" in text else "text"
+    if b"\x00" in head:
         return None
     suffix = Path(name).suffix.lower()
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -67,15 +86,11 @@ def sniff_kind(data: bytes, name: str) -> str | None:
         return "html"
     if b"<html" in lowered or b"<body" in lowered or b"<div" in lowered:
         return "html"
-    if suffix in TEXT_SUFFIXES or not suffix or suffix not in _binary_suffixes():
-        # Plain text must mostly be printable: legacy-encoded bytes are fine, control bytes are not.
-        controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-        return "text" if controls <= len(head) // 100 else None
-    return None
-
-
-def _binary_suffixes() -> set[str]:
-    return {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".zip", ".exe", ".bin", ".doc", ".docx", ".xls"}
+    if suffix in BINARY_SUFFIXES:
+        return None
+    # Plain text must be printable: legacy-encoded bytes are fine, control bytes are not.
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    return "text" if controls <= len(head) // 100 else None
 
 
 def _binary_reason(data: bytes) -> str:
