@@ -146,3 +146,12 @@ def test_island_district_became_a_special_zone() -> None:
         ("huyện Côn Đảo", "district"),
         ("đặc khu Côn Đảo", "commune"),
     ]
+
+
+def test_an_address_decides_between_communes_of_the_same_name() -> None:
+    def where(text: str) -> dict[str, str | None]:
+        return {loc.name: loc.province_now for loc in find_entities(text).locations}
+
+    # No province named anywhere: the district after the commune decides.
+    assert where("Lễ hội tại xã Đông Phương, huyện Đông Hưng năm nay.")["xã Đông Phương"] == "Hưng Yên"
+    assert where("Ở xã Đông Phương, huyện Kiến Thụy thì khác.")["xã Đông Phương"] == "Hải Phòng"

@@ -58,6 +58,8 @@ class Unit:
     successors: tuple[str, ...] = ()
     """Codes of the current communes an old commune (or island district) became."""
     old_province: str | None = None
+    district: str | None = None
+    """Name of the district an old commune was in (districts were abolished in 2025)."""
 
     def location(self) -> Location:
         kind = self.group
@@ -101,7 +103,8 @@ class AdminIndex:
             unit = Unit(code, name, typ, "commune", "new", new_prov[pcode])
             self.new_communes[code] = unit
             self._add(unit)
-        for code, name, typ, _dcode, pcode, succ in table["communes_old"]:
+        district_name = {code: name for code, name, *_ in table["districts_old"]}
+        for code, name, typ, dcode, pcode, succ in table["communes_old"]:
             self._add(
                 Unit(
                     code,
@@ -112,6 +115,7 @@ class AdminIndex:
                     old_prov_now[pcode],
                     tuple(succ),
                     self.old_province_name[pcode],
+                    district_name.get(dcode),
                 )
             )
         self.all_names = {key for _, key in self.by_key}

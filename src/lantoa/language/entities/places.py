@@ -115,6 +115,28 @@ def _choose(cands: list[Unit], context: set[str]) -> list[Unit]:
     return [new[0]] if new else [cands[0]]
 
 
+def _address_hints(text: str, following: list[re.Match[str]], end: int) -> list[str]:
+    """Folded names of the units written right after a place: "xã Đông Phương, huyện Đông Hưng"."""
+    hints = []
+    for nxt in following:
+        if nxt.start() - end > 60 or "\n" in text[end : nxt.start()]:
+            break
+        hints.append(fold(nxt.group("name")))
+        end = nxt.end()
+    return hints
+
+
+def _narrow(cands: list[Unit], hints: list[str]) -> list[Unit]:
+    """The candidates whose district or province is one the address names, if any."""
+
+    def fits(unit: Unit) -> bool:
+        parents = [p for p in (unit.district, unit.old_province, unit.province_now) if p]
+        return any(h == fold(p) or h.startswith(fold(p) + " ") for h in hints for p in parents)
+
+    narrowed = [u for u in cands if fits(u)]
+    return narrowed or cands
+
+
 def _province_context(text: str, index: AdminIndex) -> set[str]:
     """Province names (old and current) written anywhere in the text, used to disambiguate communes."""
     names: set[str] = set()
@@ -140,7 +162,8 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
         return not taken.overlaps(start, end)
 
     context = _province_context(text, index)
-    for m in _qualified_re().finditer(text):
+    qualified = list(_qualified_re().finditer(text))
+    for k, m in enumerate(qualified):
         level = m.group("level").lower()
         groups = _LEVELS.get(level) or _LEVELS.get(level.rstrip("."), ("province", "district"))
         words = m.group("name").split()
@@ -154,6 +177,8 @@ def find_places(text: str, person_spans: list[tuple[int, int]] | None = None) ->
             # "phường Đồng Tâm" is not "xã Đồng Tâm": keep the units of the type written, if any.
             typed = [u for u in cands if UNIT_WORD.get(u.type) == level]
             cands = typed or cands
+            if len(cands) > 1:
+                cands = _narrow(cands, _address_hints(text, qualified[k + 1 : k + 3], end))
             # A province is a province whichever of "tỉnh"/"thành phố" names it.
             provinces = [u for u in cands if u.group == "province"]
             chosen = _choose(provinces or cands, context)
