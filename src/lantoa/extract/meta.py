@@ -162,6 +162,31 @@ def _css_text(
     return texts
 
 
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|[-_]|\.html?|$)")
+_DATE_CLASSES = (
+    "time, [class*=date], [class*=Date], [class*=time], [class*=posted], [class*=publish], [class*=meta], "
+    "[id*=date], [class*=byline], [class*=thoigian], [class*=ngay]"
+)
+
+
+def _fallback_date(tree: LexborHTMLParser, url: str | None) -> date | datetime | None:
+    """When no field names the date: the URL's /2024/03/12/, then the first dated byline-like block."""
+    if url:
+        found = _URL_DATE.search(url)
+        if found:
+            try:
+                return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+            except ValueError:
+                pass
+    for node in tree.css(_DATE_CLASSES)[:60]:
+        text = node.text(deep=True, separator=" ").strip()
+        if 6 <= len(text) <= 120:
+            value = parse_date(text)
+            if value is not None:
+                return value
+    return None
+
+
 def read_meta(tree: LexborHTMLParser, profiles: tuple[Profile, ...], url: str | None) -> Meta:
     metas = _metas(tree)
     lds = _ld_objects(tree)
@@ -218,6 +243,8 @@ def read_meta(tree: LexborHTMLParser, profiles: tuple[Profile, ...], url: str | 
         if published is not None:
             meta.published = published
             break
+    if meta.published is None:
+        meta.published = _fallback_date(tree, meta.url or url)
     for modified in [o.get("dateModified") for o in articles] + [metas.get("article:modified_time")]:
         updated = parse_date(modified) if isinstance(modified, str) else None
         if isinstance(updated, datetime):
