@@ -117,7 +117,13 @@ def crawl_command(
             bar = _SharedBar()
             try:
                 summary = crawl_once(
-                    store, app.settings, source=source, workers=workers, threads=threads, progress=bar
+                    store,
+                    app.settings,
+                    source=source,
+                    workers=workers,
+                    threads=threads,
+                    progress=bar,
+                    on_source=lambda src, s: click.echo(f"{src.name}: {s.line()}", err=True),
                 )
             finally:
                 bar.close()
