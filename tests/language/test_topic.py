@@ -60,3 +60,27 @@ def test_unreadable_model_is_a_config_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not a model")
     with pytest.raises(ConfigError, match="train-topic-model"):
         TopicModel.load(bad)
+
+
+def test_training_is_reproducible_and_round_trips(tmp_path: Path) -> None:
+    import numpy as np
+
+    from lantoa.language.topic_train import fit
+
+    texts = [
+        f"{a} {b} trận đấu bóng đá cầu thủ ghi bàn"
+        if i % 2
+        else f"{a} {b} cổ phiếu ngân hàng lãi suất doanh nghiệp"
+        for i, (a, b) in enumerate(
+            zip(["Hà Nội", "Đà Nẵng", "Huế", "Cần Thơ"] * 10, ["sáng", "chiều"] * 20, strict=True)
+        )
+    ]
+    labels = ["The thao" if i % 2 else "Kinh doanh" for i in range(len(texts))]
+    first = fit(texts, labels, keep=50)
+    second = fit(texts, labels, keep=50)
+    assert np.array_equal(first.weights, second.weights) and np.array_equal(first.columns, second.columns)
+    path = tmp_path / "m.npz"
+    first.save(path)
+    loaded = TopicModel.load(path)
+    probe = ["Cầu thủ ghi bàn trong trận đấu", "Ngân hàng giảm lãi suất cho doanh nghiệp"]
+    assert loaded.predict(probe) == first.predict(probe) == ["The thao", "Kinh doanh"]

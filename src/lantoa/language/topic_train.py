@@ -15,7 +15,7 @@ import gzip
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,11 +52,11 @@ def read_vntc(path: Path, split: str) -> Corpus:
     return Corpus(texts, labels)
 
 
-def _tfidf(counts: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+def idf_of(counts: sparse.csr_matrix) -> np.ndarray:
+    """Smoothed inverse document frequency of each hash bucket."""
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     n = counts.shape[0]
-    idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
-    return counts, idf
+    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
 
 
 def fit(
@@ -71,7 +71,7 @@ def fit(
 
     start = time.perf_counter()
     counts = features(list(texts))
-    _, idf = _tfidf(counts)
+    idf = idf_of(counts)
     x = TopicModel.weigh(counts, idf)
     classes = sorted(set(labels))
     y = np.array([classes.index(label) for label in labels])
@@ -92,11 +92,6 @@ def fit(
         scale=scale.astype(np.float32),
         intercept=small.intercept_.astype(np.float32),
     )
-
-
-def batches(items: list[str], size: int = 2000) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def train(data: Path, out: Path = MODEL_PATH, *, keep: int = 150_000, c: float = 0.5) -> TopicModel:
