@@ -76,8 +76,8 @@ def test_training_is_reproducible_and_round_trips(tmp_path: Path) -> None:
         )
     ]
     labels = ["The thao" if i % 2 else "Kinh doanh" for i in range(len(texts))]
-    first = fit(texts, labels, keep=50)
-    second = fit(texts, labels, keep=50)
+    first = fit(texts, labels, keep=500)
+    second = fit(texts, labels, keep=500)
     assert np.array_equal(first.weights, second.weights) and np.array_equal(first.columns, second.columns)
     path = tmp_path / "m.npz"
     first.save(path)

@@ -75,12 +75,15 @@ def fit(
     x = TopicModel.weigh(counts, idf)
     classes = sorted(set(labels))
     y = np.array([classes.index(label) for label in labels])
-    full = LinearSVC(C=c, dual=True, max_iter=2000).fit(x, y)
+    full = LinearSVC(C=c, dual=True, max_iter=2000, random_state=0).fit(x, y)
     strength = np.linalg.norm(full.coef_, axis=0)
-    kept = np.sort(np.argsort(strength)[::-1][:keep]).astype(np.int32)
+    kept = np.sort(np.argsort(-strength, kind="stable")[:keep]).astype(np.int32)
     x_kept = TopicModel.weigh(counts[:, kept], idf[kept])
-    small = LinearSVC(C=c, dual=True, max_iter=2000).fit(x_kept, y)
+    small = LinearSVC(C=c, dual=True, max_iter=2000, random_state=0).fit(x_kept, y)
     coef = small.coef_.astype(np.float32)
+    intercept = small.intercept_.astype(np.float32)
+    if len(classes) == 2:  # liblinear gives one row for two classes: score both explicitly
+        coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
     scale = np.abs(coef).max(axis=1) / 127.0
     quantised = np.round(coef / scale[:, None]).astype(np.int8)
     log.info("trained topic model in %.1fs", time.perf_counter() - start)
@@ -90,7 +93,7 @@ def fit(
         idf=idf[kept].astype(np.float16),
         weights=quantised,
         scale=scale.astype(np.float32),
-        intercept=small.intercept_.astype(np.float32),
+        intercept=intercept,
     )
 
 
