@@ -23,7 +23,6 @@ from lantoa.errors import ConfigError, InputError
 from lantoa.language.detect import detect_language
 from lantoa.language.normalize import canonical, fold, repair_legacy
 from lantoa.language.themes import assign_themes, is_relevant
-from lantoa.language.topic import classify_topic
 from lantoa.records import Analysis, Article
 
 __all__ = ["MAX_CHARS", "analyze", "analyze_text", "canonical", "detect_language", "fold", "repair_legacy"]
@@ -108,6 +107,8 @@ def analyze(article: Article) -> Analysis:
     if language != "vi":
         notes.append(_UNDETERMINED if language == "und" else _NOT_VI.format(lang=language))
         return Analysis(language=language, notes=tuple(notes))
+    from lantoa.language.topic import classify_topic  # numpy and the model: only when needed
+
     topic: str | None = None
     try:
         topic = classify_topic(text)

@@ -1,4 +1,8 @@
-"""``lantoa analyze FILE|-``: the language stage on a local article, printed as JSON."""
+"""``lantoa analyze FILE|-``: the language stage on a local article, printed as JSON.
+
+The language package (numpy, the topic model) is imported when the command runs, not when the
+CLI starts, so ``lantoa --help`` and other commands stay quick.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,6 @@ import click
 
 from lantoa.cli import AppContext, pass_app
 from lantoa.errors import InputError, LantoaError
-from lantoa.language import analyze, text_article
-from lantoa.language.theme_rules import use_rules
 from lantoa.records import Analysis, Article, FetchedPage
 
 _READ_LIMIT = 20_000_000
@@ -75,6 +77,7 @@ def read_article(path: str) -> Article:
     if not content.strip():
         raise InputError("input is empty")
     from lantoa.extract import extract_page, sniff
+    from lantoa.language import text_article
 
     origin = None if path == "-" else path
     if sniff(content) in ("html", "json"):
@@ -102,6 +105,9 @@ def analyze_command(app: AppContext, files: tuple[str, ...], fmt: str, themes_fi
     A bad file gets a one-line error on stderr (and, in jsonl, an object with `file` and
     `error`); the run goes on and exits with status 1 when any file failed.
     """
+    from lantoa.language import analyze
+    from lantoa.language.theme_rules import use_rules
+
     rules_path = themes_file or app.settings.themes_file
     if rules_path:
         use_rules(rules_path)
