@@ -147,3 +147,10 @@ def test_title_and_given_name_references() -> None:
     # Two chairmen: "Đồng chí Chủ tịch" could be either, so it counts for neither.
     text = "Ông Trần Văn An, Chủ tịch UBND tỉnh và ông Lê Văn Bình, Chủ tịch HĐND tỉnh dự. Đồng chí Chủ tịch phát biểu."
     assert {name: n for name, (_, n) in _persons(text).items()} == {"Trần Văn An": 1, "Lê Văn Bình": 1}
+
+
+def test_foreign_name_introduced_by_ong_with_title_chain() -> None:
+    found = _persons(
+        "Ông Jan Egeland, Phó Tổng Thư ký LHQ, cho biết. Ông Egeland nói thêm; ông Minh Tuấn đồng ý."
+    )
+    assert found == {"Jan Egeland": (("Phó Tổng Thư ký LHQ",), 2)}

@@ -53,6 +53,26 @@ def _pattern() -> re.Pattern[str]:
     )
 
 
+_INTRODUCED = re.compile(
+    rf"(?<![\w])(?:ông|bà|Ông|Bà|ngài|Ngài)[ \t]+(?P<name>{_WORD}(?:{SP}{_WORD}){{1,3}})"
+)
+"""A foreign name introduced by "ông"/"bà" rather than a title: "ông Jan Egeland"."""
+
+
+@cache
+def _body_re() -> re.Pattern[str]:
+    return re.compile(word_pattern(body_names()) + r"(?![\w])")
+
+
+def announces_name(text: str, pos: int) -> bool:
+    """True when a title at ``pos`` is followed by the foreign name it belongs to."""
+    m = _pattern().match(text, pos)
+    if m is None or _body_re().match(text, m.start("name")):
+        return False
+    first = m.group("name").split()[0]
+    return len(m.group("name").split()) > 1 or (first.isascii() and m.group("head") in _single_word_heads())
+
+
 @cache
 def _single_word_heads() -> frozenset[str]:
     return frozenset(load_toml("titles.toml")["foreign_single_word_heads"])
@@ -64,7 +84,11 @@ def find_foreign(text: str, taken: SpanSet, surnames: re.Pattern[str]) -> list[F
     for m in _pattern().finditer(text):
         name = m.group("name")
         start = m.start("name")
-        if taken.overlaps(start, start + len(name)) or surnames.match(text, start):
+        if (
+            taken.overlaps(start, start + len(name))
+            or surnames.match(text, start)
+            or _body_re().match(text, start)
+        ):
             continue
         words = name.split()
         # VNTC runs headline and lead together: "Thủ tướng Villepin Cuộc biểu tình..." - a Latin name
@@ -84,4 +108,21 @@ def find_foreign(text: str, taken: SpanSet, surnames: re.Pattern[str]) -> list[F
         if any(w.isupper() and len(w) > 1 and not _ROMAN.fullmatch(w) and w[-1] != "." for w in words):
             continue  # an acronym: a body, not a person
         hits.append(ForeignHit(start, start + len(name), name, m.group("title"), m.start()))
+    for m in _INTRODUCED.finditer(text):
+        start = m.start("name")
+        words = m.group("name").split()
+        while len(words) > 1 and words[0].isascii() and not words[-1].isascii():
+            words.pop()
+        name = " ".join(words)
+        latin = [w for w in words if w.isascii() and not _VI_SYLLABLE.fullmatch(w.lower().rstrip("."))]
+        if (
+            len(words) < 2
+            or not latin
+            or surnames.match(text, start)
+            or taken.overlaps(start, start + len(name))
+        ):
+            continue
+        if any(w.isupper() and len(w) > 1 and w[-1] != "." for w in words):
+            continue
+        hits.append(ForeignHit(start, start + len(name), name, "", start))
     return hits

@@ -31,7 +31,7 @@ from ._lexicon import (
     named_after,
     word_pattern,
 )
-from .foreign import find_foreign
+from .foreign import announces_name, find_foreign
 from .places import major_place_names, place_names
 
 _MAX_TITLE_WORDS = 14
@@ -164,7 +164,7 @@ def _titles_after(text: str, pos: int, orgs: dict[int, int]) -> tuple[list[str],
         if found is None:
             break
         gap = _NEXT_NAME.match(text, found[1])
-        if gap is not None and pats["name"].match(text, gap.end()):
+        if gap is not None and pats["name"].match(text, gap.end()) or announces_name(text, sep.end()):
             break  # "A, Chủ tịch X Nguyễn Văn B": that title is B's
         titles.append(found[0])
         pos = found[1]
@@ -267,10 +267,12 @@ def find_persons(
             fold(hit.name), _Found(name=hit.name, first=hit.title_start)
         )
         found.mentions += 1
-        if fold(hit.title) not in {fold(t) for t in found.titles}:
-            found.titles.append(hit.title)
+        after, chain_end = _titles_after(text, hit.end, org_ends)
+        for title in [hit.title, *after]:
+            if title and fold(title) not in {fold(t) for t in found.titles}:
+                found.titles.append(title)
         hits.append(PersonHit(hit.start, hit.end, hit.name))
-        chains.append((hit.title_start, hit.end))
+        chains.append((hit.title_start, chain_end))
     _merge_surnames_only(people)
     _link_references(text, people, SpanSet(chains), org_ends)
     persons = [
