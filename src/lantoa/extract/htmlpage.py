@@ -55,7 +55,7 @@ def extract_html(
             meta_url = canonical.attributes.get("href") or canonical.attributes.get("content")
             site = site_profile(urlsplit(meta_url).hostname if meta_url else None)
     chain = (site, generic) if site else (generic,)
-    meta = read_meta(tree, chain, url or meta_url)
+    meta = read_meta(tree, chain, url or meta_url, text)
 
     clean_tree(tree)
     skip = {_norm(meta.title), _norm(meta.h1), _norm(meta.lead)} - {""}
