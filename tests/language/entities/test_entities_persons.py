@@ -154,3 +154,10 @@ def test_foreign_name_introduced_by_ong_with_title_chain() -> None:
         "Ông Jan Egeland, Phó Tổng Thư ký LHQ, cho biết. Ông Egeland nói thêm; ông Minh Tuấn đồng ý."
     )
     assert found == {"Jan Egeland": (("Phó Tổng Thư ký LHQ",), 2)}
+
+
+def test_a_body_after_a_title_is_not_a_foreign_name() -> None:
+    text = (
+        "Bộ trưởng Bộ Thương mại và Chủ tịch Phòng Thương mại, Tổng Giám đốc Tổng Công ty Hàng không dự họp."
+    )
+    assert _persons(text) == {}

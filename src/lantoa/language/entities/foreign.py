@@ -64,10 +64,19 @@ def _body_re() -> re.Pattern[str]:
     return re.compile(word_pattern(body_names()) + r"(?![\w])")
 
 
+def _starts_body(text: str, start: int, name: str) -> bool:
+    return bool(_body_re().match(text, start)) or name.split()[0] in _body_starts()
+
+
+@cache
+def _body_starts() -> frozenset[str]:
+    return frozenset(load_toml("titles.toml")["body_starts"])
+
+
 def announces_name(text: str, pos: int) -> bool:
     """True when a title at ``pos`` is followed by the foreign name it belongs to."""
     m = _pattern().match(text, pos)
-    if m is None or _body_re().match(text, m.start("name")):
+    if m is None or _starts_body(text, m.start("name"), m.group("name")):
         return False
     first = m.group("name").split()[0]
     return len(m.group("name").split()) > 1 or (first.isascii() and m.group("head") in _single_word_heads())
@@ -87,7 +96,7 @@ def find_foreign(text: str, taken: SpanSet, surnames: re.Pattern[str]) -> list[F
         if (
             taken.overlaps(start, start + len(name))
             or surnames.match(text, start)
-            or _body_re().match(text, start)
+            or _starts_body(text, start, name)
         ):
             continue
         words = name.split()
