@@ -12,11 +12,9 @@ import re
 
 from lantoa.extract.lexicon import lexicon
 
-_SPLIT = re.compile(
-    r"\s*(?:[;,/&|]|\s[-–—]\s?|\s?[-–—]\s|(?<=[^\W\d_])[-–—](?=[^\W\d_]{2})|\bvà\b|\band\b|\bund\b|\bet\b)\s*"
-)
+_SPLIT = re.compile(r"\s*(?:[;,/&|]|\s[-–—]\s?|\s?[-–—]\s|\bvà\b|\band\b|\bund\b|\bet\b)\s*")
+_TIGHT_DASH = re.compile(r"(?<=[^\W\d_])[-–—](?=[^\W\d_])")
 _URL = re.compile(r"https?://|www\.|\.(?:vn|com|net|org)\b", re.IGNORECASE)
-_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'.’-]*\.?$")
 _MAX_WORDS = 5
 
 
@@ -28,6 +26,10 @@ def _strip_prefix(text: str) -> str:
     return text
 
 
+def _name_word(word: str) -> bool:
+    return word[0].isalpha() and all(c.isalpha() or c in "-'’." for c in word)
+
+
 def looks_like_name(text: str) -> bool:
     """A person's (or agency's) name: 1-5 capitalised words, no digits, no sentence punctuation."""
     words = text.split()
@@ -35,7 +37,7 @@ def looks_like_name(text: str) -> bool:
         return False
     if text.lower() in lexicon().agencies:
         return True
-    return all(_NAME_WORD.match(w) and (w[0].isupper() or w in ("de", "van", "von", "der")) for w in words)
+    return all(_name_word(w) and (w[0].isupper() or w in ("de", "van", "von", "der")) for w in words)
 
 
 def is_publisher(name: str, site_names: tuple[str, ...] = ()) -> bool:
@@ -49,7 +51,7 @@ def _tidy(name: str) -> str:
     name = name.strip(" .:-–—()[]\"'“”")
     letters = [c for c in name if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and name.lower() not in lexicon().agencies:
-        name = " ".join(w.capitalize() for w in name.split())
+        name = " ".join("-".join(p.capitalize() for p in w.split("-")) for w in name.split())
     return name
 
 
@@ -61,7 +63,16 @@ def split_byline(text: str, site_names: tuple[str, ...] = ()) -> tuple[str, ...]
         return ()
     text = _strip_prefix(text)
     names: list[str] = []
+    pieces: list[str] = []
     for piece in _SPLIT.split(text):
+        # "NHẬT XUÂN-NGHI VŨ" is two people, "Dan Jervis-Bardy" one: split an unspaced dash only
+        # when every side is a full name of two words or more.
+        parts = _TIGHT_DASH.split(piece)
+        if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+            pieces += parts
+        else:
+            pieces.append(piece)
+    for piece in pieces:
         piece = _tidy(_strip_prefix(piece.strip()))
         if not piece or not looks_like_name(piece) or is_publisher(piece, site_names):
             if piece and piece.lower() in lexicon().agencies and piece not in names:

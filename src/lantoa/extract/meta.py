@@ -269,10 +269,12 @@ def read_meta(
         names += split_byline(text, meta.site_names)
         if names:
             break
-    if not names:
-        for obj in articles:
-            for raw in _ld_names(obj.get("author")):
-                names += split_byline(_clean(raw), meta.site_names)
+    ld_names: list[str] = []
+    for obj in articles:
+        for raw in _ld_names(obj.get("author")):
+            ld_names += split_byline(_clean(raw), meta.site_names)
+    if len(ld_names) > len(names):
+        names = ld_names
     if not names:
         for key in _AUTHOR_META:
             if key in metas:
