@@ -223,6 +223,8 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
     try:
         timings = load(store, n)
         sizes = index_size(store, path)
+        if args.load_only:
+            return {"backend": backend, "n": n, **timings, **sizes}
         queries = query_mix()
         for q in queries[:20]:  # warm-up: caches and prepared plans, as in a running server
             search(store, q, facets=False)
@@ -268,6 +270,7 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--dir", default="/tmp")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases.")
+    parser.add_argument("--load-only", action="store_true", help="Build the database, measure no queries.")
     args = parser.parse_args()
     for n in args.n:
         for backend in args.backend:

@@ -97,20 +97,24 @@ def _month(dialect: str) -> Any:
     return func.to_char(articles.c.published_date, "YYYY-MM")
 
 
-def _matches(c: Compiled) -> Select[Any]:
-    """(id, gid, score, published, facet columns) of every matching article."""
+def _matches(c: Compiled, facets: bool = False) -> Select[Any]:
+    """(id, gid, published, score) of every matching article, plus the facet columns if asked.
+
+    Only the columns needed are read: on SQLite a column stored after the article body costs a
+    walk through its overflow pages for every match.
+    """
     gid = func.coalesce(articles.c.group_id, articles.c.id).label("gid")
-    cols = [
-        articles.c.id,
-        gid,
-        articles.c.published,
-        articles.c.source,
-        articles.c.level,
-        func.coalesce(articles.c.province, articles.c.source_province).label("province"),
-        _month(c.dialect).label("month"),
-    ]
-    where = [articles.c.page_type == "article", *c.where]
-    if c.fts is None:
+    cols = [articles.c.id, gid, articles.c.published]
+    if facets:
+        cols += [
+            articles.c.source,
+            articles.c.level,
+            func.coalesce(articles.c.province, articles.c.source_province).label("province"),
+            _month(c.dialect).label("month"),
+        ]
+    where = list(c.where)
+    if c.fts is None:  # listing pages are never indexed, so only filter-only queries need this
+        where.append(articles.c.page_type == "article")
         return select(*cols, literal(0.0).label("score")).where(*where)
     if c.dialect == "sqlite":
         score = (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
@@ -260,7 +264,9 @@ def search(
         rows = conn.execute(_hit_rows(ranked, sort, limit, offset)).all() if limit else []
         total = int(rows[0].total) if rows else _count(conn, matches, groups)
         hits = _hits(conn, rows, highlight_keys(node))
-        facet_counts = _facets(conn, ranked) if facets else None
+        facet_counts = (
+            _facets(conn, _ranked(_matches(compiled, facets=True), sort, groups)) if facets else None
+        )
     return SearchResult(query, tuple(hits), total, facet_counts, offset, limit, sort)
 
 
