@@ -7,6 +7,8 @@ in the search box is exactly what ran, and a saved alert carries its filters wit
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -67,16 +69,39 @@ def build_query(q: str, filters: ArticleFilter | None = None) -> str:
     return " ".join(parts)
 
 
+FACET_CACHE_S = 60.0
+_facet_cache: dict[tuple[str, str], tuple[float, dict[str, tuple[tuple[str, int], ...]]]] = {}
+_facet_lock = threading.Lock()
+
+
 def search_page(
     store: Store, query: str, sort: Sort = Sort.RELEVANCE, page: int = 1, per_page: int = 20
 ) -> ResultPage:
-    """One page of hits (one per duplicate group), the total and the facet counts."""
+    """One page of hits (one per duplicate group), the total and the facet counts.
+
+    Facets cost as much as the hits and do not depend on the page or the sort: they are kept a
+    minute per query, so paging through results or re-sorting them does not recount them.
+    """
     page = max(page, 1)
-    result = search_api.search(store, query, sort=sort.value, limit=per_page, offset=(page - 1) * per_page)
+    key = (store.url, query)
+    with _facet_lock:
+        cached = _facet_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] >= FACET_CACHE_S:
+        cached = None
+    offset = (page - 1) * per_page
+    result = search_api.search(
+        store, query, sort=sort.value, limit=per_page, offset=offset, facets=cached is None
+    )
+    if cached is not None:
+        return ResultPage(total=result.total, hits=result.hits, facets=cached[1])
     facets: dict[str, tuple[tuple[str, int], ...]] = {}
     if result.facets is not None:
         for name in ("theme", "level", "source", "province"):
             facets[name] = tuple((f.value, f.count) for f in getattr(result.facets, name))[:15]
+    with _facet_lock:
+        if len(_facet_cache) > 1000:
+            _facet_cache.clear()
+        _facet_cache[key] = (time.monotonic(), facets)
     return ResultPage(total=result.total, hits=result.hits, facets=facets)
 
 
