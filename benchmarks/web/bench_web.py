@@ -8,7 +8,8 @@ articles and their republications) is bulk-loaded with ``benchmarks/search/bench
 plus cited documents and people on a share of the articles (so the dashboard's tables have work
 to do). ``lantoa serve`` then runs as its own process on 127.0.0.1 (one uvicorn worker, default
 settings: alert loop every 15 s) and ``wrk`` (apt-get install wrk) drives it with 20 connections
-for ``--duration`` seconds per page type, logged in, each request a different URL from a list:
+for ``--duration`` seconds per page type, logged in, each request a different URL from a list,
+twice: back to back (saturation), then with a think time around 1 s between a user's clicks:
 
 - dashboard: 30-day, 365-day and filtered views over 2024 (aggregates cached 60 s, as served);
   the cold (uncached) computation time is reported separately;
@@ -102,11 +103,17 @@ def urls(n: int) -> dict[str, list[str]]:
 
 
 def wrk(
-    base: str, cookie: str, paths: list[str], duration: int, connections: int, workdir: Path
+    base: str,
+    cookie: str,
+    paths: list[str],
+    duration: int,
+    connections: int,
+    workdir: Path,
+    think_ms: int = 0,
 ) -> dict[str, Any]:
     listing = workdir / "paths.txt"
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
-    env = {**os.environ, "LANTOA_PATHS": str(listing)}
+    env = {**os.environ, "LANTOA_PATHS": str(listing), "LANTOA_THINK_MS": str(think_ms)}
     cmd = [
         "wrk",
         "-t2",
@@ -206,11 +213,15 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
             "dashboard_cold_s": round(cold, 2),
             "pages": {},
         }
-        for page, paths in urls(n).items():
-            for path in paths[:5]:  # warm-up (also fills the dashboard cache)
-                client.get(base + path)
-            report["pages"][page] = wrk(base, cookie, paths, args.duration, args.connections, workdir)
-            print(backend, page, report["pages"][page], flush=True)
+        for think in args.think_ms:
+            mode = "back_to_back" if think == 0 else f"think_{think}ms"
+            report["pages"][mode] = {}
+            for page, paths in urls(n).items():
+                for path in paths[:5]:  # warm-up (also fills the dashboard cache)
+                    client.get(base + path)
+                result = wrk(base, cookie, paths, args.duration, args.connections, workdir, think)
+                report["pages"][mode][page] = result
+                print(backend, mode, page, result, flush=True)
         report["ingest_to_alert_s"] = ingest_to_alert(base, client, store)
         return report
     finally:
@@ -237,6 +248,13 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument(
+        "--think-ms",
+        type=int,
+        nargs="+",
+        default=[0, 1000],
+        help="Think time between a user's requests (0: back to back).",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")

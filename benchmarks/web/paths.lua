@@ -1,12 +1,19 @@
 -- wrk script: cycle through the URL paths listed in $LANTOA_PATHS; print percentiles as JSON.
 local paths = {}
 local counter = 0
+local think_ms = tonumber(os.getenv("LANTOA_THINK_MS") or "0")
 
 function init(args)
   for line in io.lines(os.getenv("LANTOA_PATHS")) do
     if #line > 0 then paths[#paths + 1] = line end
   end
   counter = math.random(#paths)
+end
+
+-- Think time: a user reads the page before the next click (0: back to back, saturation).
+function delay()
+  if think_ms > 0 then return math.random(math.floor(think_ms / 2), math.floor(think_ms * 3 / 2)) end
+  return 0
 end
 
 function request()
