@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from lantoa.store.api import SaveStatus, open_store
 from lantoa.store.schema import article_themes, articles, dedup_signatures, dup_groups
 
-N = 120
+N = 80
 HERE = Path(__file__).parent
 
 SCRIPT = textwrap.dedent(
