@@ -220,3 +220,22 @@ def test_exported_text_cannot_run_as_a_spreadsheet_formula(web: Web) -> None:
     x = client.get("/export/xlsx", params={"q": "bien dao"})
     values = list(load_workbook(io.BytesIO(x.content), read_only=True).active.values)
     assert values[1][2].startswith("'=HYPERLINK")
+
+
+def test_dashboard_cache_serves_stale_figures_while_it_refreshes(web: Web) -> None:
+    import time
+
+    from lantoa.store.api import ArticleFilter
+    from lantoa.web.dashboard import DashboardCache
+
+    cache = DashboardCache(web.store, ttl_s=0.2)
+    filters = ArticleFilter(since=(datetime.now(VN_TZ) - timedelta(days=6)).date())
+    assert cache.get(filters).total_groups == 0
+    web.save(enriched(60, body="Bài mới về biển đảo."))
+    assert cache.get(filters).total_groups == 0  # still fresh: cached
+    time.sleep(0.3)
+    assert cache.get(filters).total_groups == 0  # stale, served at once; a refresh starts
+    deadline = time.time() + 10
+    while cache.get(filters).total_groups == 0 and time.time() < deadline:
+        time.sleep(0.05)
+    assert cache.get(filters).total_groups == 1

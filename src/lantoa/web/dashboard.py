@@ -216,23 +216,48 @@ def compute(store: Store, filters: ArticleFilter) -> Dashboard:
 
 
 class DashboardCache:
-    """Per-filter cache with a time-to-live; concurrent callers wait for one computation."""
+    """Per-filter cache: fresh for ``ttl_s``; after that the old figures are served while one
+    background thread recomputes them, so only the very first view of a filter set waits."""
 
     def __init__(self, store: Store, ttl_s: float = CACHE_TTL_S) -> None:
         self.store = store
         self.ttl_s = ttl_s
         self._lock = threading.Lock()
         self._entries: dict[ArticleFilter, tuple[float, Dashboard]] = {}
+        self._refreshing: set[ArticleFilter] = set()
+        self._compute_locks: dict[ArticleFilter, threading.Lock] = {}
+
+    def _store_entry(self, filters: ArticleFilter, board: Dashboard) -> None:
+        with self._lock:
+            if len(self._entries) > 200:
+                self._entries.clear()
+                self._compute_locks.clear()
+            self._entries[filters] = (time.monotonic(), board)
+            self._refreshing.discard(filters)
+
+    def _refresh(self, filters: ArticleFilter) -> None:
+        try:
+            self._store_entry(filters, compute(self.store, filters))
+        finally:
+            with self._lock:
+                self._refreshing.discard(filters)
 
     def get(self, filters: ArticleFilter) -> Dashboard:
         with self._lock:
             entry = self._entries.get(filters)
-            if entry and time.monotonic() - entry[0] < self.ttl_s:
+            if entry is not None:
+                if time.monotonic() - entry[0] >= self.ttl_s and filters not in self._refreshing:
+                    self._refreshing.add(filters)
+                    threading.Thread(target=self._refresh, args=(filters,), daemon=True).start()
+                return entry[1]
+            compute_lock = self._compute_locks.setdefault(filters, threading.Lock())
+        with compute_lock:  # concurrent first views of one filter set wait for one computation
+            with self._lock:
+                entry = self._entries.get(filters)
+            if entry is not None:
                 return entry[1]
             board = compute(self.store, filters)
-            if len(self._entries) > 200:
-                self._entries.clear()
-            self._entries[filters] = (time.monotonic(), board)
+            self._store_entry(filters, board)
             return board
 
     def clear(self) -> None:
