@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
 from importlib import resources
 from urllib.parse import quote
 
@@ -19,7 +21,8 @@ from fastapi.staticfiles import StaticFiles
 
 from lantoa.config import Settings
 from lantoa.errors import InputError, LantoaError, NotFound, PermissionDenied
-from lantoa.store.api import Store, open_store
+from lantoa.records import VN_TZ
+from lantoa.store.api import ArticleFilter, Store, open_store
 from lantoa.web import schema as _schema  # noqa: F401 - registers the "web" migrations
 from lantoa.web.alerts import check_alerts
 from lantoa.web.auth import CsrfFailed, NotAuthenticated, request_lang
@@ -58,6 +61,15 @@ async def _alert_loop(app: FastAPI, interval_s: float) -> None:
         await asyncio.sleep(interval_s)
 
 
+def _warm_dashboard(app: FastAPI) -> None:
+    """Compute the default dashboard (last 30 days, no filter) before the first officer asks."""
+    today = datetime.now(VN_TZ).date()
+    try:
+        app.state.dashboards.get(ArticleFilter(since=today - timedelta(days=29)))
+    except LantoaError:
+        log.exception("could not pre-compute the dashboard")
+
+
 def _status(exc: LantoaError) -> int:
     if isinstance(exc, NotAuthenticated):
         return 401
@@ -80,6 +92,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_alerts: bo
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_warm_dashboard, args=(app,), daemon=True).start()
         task = None
         if run_alerts and settings.alert_interval_s > 0:
             task = asyncio.create_task(_alert_loop(app, settings.alert_interval_s))
