@@ -115,3 +115,16 @@ def test_duplicates_command_lists_groups(db_url: str, story, other_story) -> Non
     assert [c["url"] for c in groups[0]["copies"]] == ["https://late.example/1"]
     table = runner.invoke(cli, ["duplicates", "--db", db_url])
     assert table.exit_code == 0 and "2 bài" in table.output and "https://late.example/1" in table.output
+
+
+def test_founder_rewritten_leaves_its_copies_grouped(store, story, other_story) -> None:
+    founder = store.save_article(enriched("https://a.example/", story))
+    copy1 = store.save_article(enriched("https://b.example/", story[:8]))
+    copy2 = store.save_article(enriched("https://c.example/", (*story, "PV")))
+    assert founder.group_id == copy1.group_id == copy2.group_id == founder.article_id
+    moved = store.save_article(enriched("https://a.example/", other_story))
+    assert moved.status.value == "updated" and moved.group_id == founder.article_id
+    rest = store.get_article(copy1.article_id)
+    assert rest.group_id == copy1.article_id and rest.duplicates == 1
+    assert store.duplicate_group(rest.group_id) == [copy1.article_id, copy2.article_id]
+    assert store.count_articles() == 2
