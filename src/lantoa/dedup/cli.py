@@ -34,7 +34,14 @@ def _table(groups: list[DuplicateGroup]) -> None:
 @click.command("duplicates")
 @click.option("--db", help="Database (SQLite file or postgresql:// URL); default: setting `db`.")
 @click.option("--limit", type=int, default=50, show_default=True, help="Groups shown at most (0: all).")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table for people, jsonl (one group per line) for programs.",
+)
 @pass_app
 def duplicates_command(app: AppContext, db: str | None, limit: int, fmt: str) -> None:
     """List duplicate groups (largest first): canonical article (earliest published) and its copies."""
