@@ -104,7 +104,10 @@ def build(limit: int | None, copies: int, seed: int) -> list[Doc]:
     arts = load_vntc(limit)
     truth_of: dict[str, int] = {}
     docs = [Doc(a, truth_of.setdefault(text_hash(a), i), i) for i, a in enumerate(arts)]
-    originals = rng.sample(range(len(docs)), min(copies, len(docs)))
+    if copies <= len(docs):
+        originals = rng.sample(range(len(docs)), copies)
+    else:  # scale runs: several republications of the same article
+        originals = [rng.randrange(len(docs)) for _ in range(copies)]
     for n, i in enumerate(originals):
         edit = EDITS[n % len(EDITS)]
         donor = arts[rng.randrange(len(arts))]
@@ -203,7 +206,8 @@ def main() -> None:
         if d.original is not None:
             by_edit[d.edit or ""].append(pred[i] == pred[position[d.original]])
     total_s = t_fp + t_add
-    print(f"documents: {n} ({n - args.copies} VNTC + {args.copies} generated), built in {t_build:.1f} s")
+    made = sum(d.original is not None for d in docs)
+    print(f"documents: {n} ({n - made} VNTC + {made} generated), built in {t_build:.1f} s")
     print(
         f"lantoa: precision {prec:.4f} recall {rec:.4f} (pairs predicted {p_pairs}, true {t_pairs}, shared {both})"
     )
