@@ -80,3 +80,22 @@ def test_pasted_page_lists_are_not_the_article() -> None:
     )
     assert article.title == "Tiêu đề bài viết"
     assert article.paragraphs == ("Đoạn thân bài.",)
+
+
+def test_entities_are_passed_through() -> None:
+    from lantoa.language.entities import find_entities
+
+    text = (
+        "BTV Thị ủy Cửa Lò quán triệt Kết luận số 57-KL/TW\n"
+        "Đồng chí Nguyễn Văn An, Bí thư Thị ủy Cửa Lò, chủ trì hội nghị quán triệt Kết luận số 57-KL/TW "
+        "ngày 15/6/2023 của Bộ Chính trị về công tác thông tin đối ngoại."
+    )
+    article = text_article(text)
+    analysis = analyze(article)
+    found = find_entities(article.full_text, title=article.title)
+    assert analysis.persons == found.persons
+    assert analysis.organizations == found.organizations
+    assert analysis.locations == found.locations
+    assert analysis.documents == found.documents
+    assert analysis.province == found.province
+    assert any(d.symbol == "57-KL/TW" for d in analysis.documents)
