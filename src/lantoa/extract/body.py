@@ -125,6 +125,7 @@ def _select(blocks: list[Block], skip: set[str]) -> tuple[list[str], list[str], 
     paragraphs: list[str] = []
     captions: list[str] = []
     link_chars = chars = 0
+    related = False
     for block in blocks:
         key = _norm(block.text)
         if not key or key in skip:
@@ -133,8 +134,14 @@ def _select(blocks: list[Block], skip: set[str]) -> tuple[list[str], list[str], 
             if block.text not in captions:
                 captions.append(block.text)
             continue
-        if paragraphs and len(key) < 60 and key in lex.cutoff_markers:
-            break
+        if len(key) < 60 and key in lex.cutoff_markers:
+            # A "Related articles" box may sit mid-article: skip its teasers, not the rest.
+            related = True
+            continue
+        if related:
+            if len(block.text) < 120 or block.link_density > 0.3:
+                continue
+            related = False
         if key in lex.junk_lines:
             continue
         if block.link_density > 0.6 and len(block.text) < 300:
@@ -263,3 +270,29 @@ def extract_body(
         blocks.extend(_blocks(root, caption_ids))
     paragraphs, captions, chars, density = _select(blocks, skip)
     return Body(tuple(paragraphs), tuple(captions), chars, density), container
+
+
+def page_running_text(tree: LexborHTMLParser) -> int:
+    """Characters of running-text paragraphs on the whole (cleaned) page."""
+    root = tree.body
+    return _good_text(root)[0] if root is not None else 0
+
+
+def rescue(html: str, url: str | None, body: Body, running: int, skip: set[str]) -> Body:
+    """Second opinion from trafilatura when our choice holds little of the page's running text.
+
+    Measured on the benchmarks: our node choice misses text on about one page in six of unknown
+    layout (articles split in several containers); trafilatura's rules recover much of it. It is
+    called only then, so the cascade keeps most of lexbor's speed.
+    """
+    if running < _MIN_BODY_CHARS or body.chars >= 0.6 * running:
+        return body
+    import trafilatura
+
+    text = trafilatura.extract(html, url=url, with_metadata=False, include_comments=False) or ""
+    lines = [line.strip() for line in text.splitlines()]
+    paragraphs = [line for line in lines if line and _norm(line) not in skip]
+    chars = sum(len(p) for p in paragraphs)
+    if chars <= 1.2 * body.chars:
+        return body
+    return Body(tuple(paragraphs), body.captions, chars, body.link_density)

@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from lantoa.errors import ExtractionError
 from lantoa.extract.authors import trailing_byline
-from lantoa.extract.body import Body, _norm, clean_tree, extract_body
+from lantoa.extract.body import Body, _norm, clean_tree, extract_body, page_running_text, rescue
 from lantoa.extract.dates import parse_date
 from lantoa.extract.language import guess_language
 from lantoa.extract.lexicon import profiles, site_profile
@@ -59,7 +59,9 @@ def extract_html(
 
     clean_tree(tree)
     skip = {_norm(meta.title), _norm(meta.h1), _norm(meta.lead)} - {""}
-    body, _container = extract_body(tree, chain, skip)
+    body, container = extract_body(tree, chain, skip)
+    if site is None and container is None:
+        body = rescue(text, url or meta.url, body, page_running_text(tree), skip)
     paragraphs = list(body.paragraphs)
     authors = meta.authors
     tail, used = trailing_byline(paragraphs, meta.site_names)
