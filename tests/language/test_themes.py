@@ -110,3 +110,29 @@ def test_invalid_rules_give_one_clear_error(tmp_path: Path, change: tuple[str, s
 def test_missing_rules_file() -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_rules("/nonexistent/themes.toml")
+
+
+def test_use_rules_reaches_worker_processes(tmp_path: Path) -> None:
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    custom = tmp_path / "themes.toml"
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
+    custom.write_text(
+        text.replace('"biên giới" = 2.0,', '"biên giới" = 2.0, "rau quả" = 9.0,', 1), encoding="utf-8"
+    )
+    try:
+        use_rules(custom)
+        assert os.environ["LANTOA_THEMES_FILE"] == str(custom.resolve())
+        spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: only the environment carries over
+        with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+            slugs = pool.submit(_slugs_in_worker, "Rau quả tăng giá").result()
+        assert "bien-gioi" in slugs
+    finally:
+        use_rules(None)
+    assert "LANTOA_THEMES_FILE" not in os.environ
+
+
+def _slugs_in_worker(headline: str) -> list[str]:
+    return [h.slug for h in assign_themes(headline, paragraphs=[headline])]

@@ -228,18 +228,38 @@ _current: ThemeRules | None = None
 
 
 def current_rules() -> ThemeRules:
-    """The rules in use: set by ``use_rules``, else ``LANTOA_THEMES_FILE``, else the shipped file."""
+    """The rules in use: set by ``use_rules``, else ``LANTOA_THEMES_FILE`` or the ``themes_file``
+    setting, else the shipped file."""
     global _current
     with _lock:
         if _current is None:
-            _current = load_rules(os.environ.get("LANTOA_THEMES_FILE") or None)
+            _current = load_rules(os.environ.get("LANTOA_THEMES_FILE") or _settings_rules_path())
         return _current
 
 
 def use_rules(path: str | Path | None) -> ThemeRules:
-    """Switch the rules used by ``analyze`` (None: back to the default); returns them."""
+    """Switch the rules used by ``analyze`` (None: back to the default); returns them.
+
+    The path is also put in ``LANTOA_THEMES_FILE`` so that worker processes started afterwards
+    (``ingest`` with several workers, a Dask cluster on this machine) use the same rules.
+    """
     global _current
-    rules = load_rules(path or os.environ.get("LANTOA_THEMES_FILE") or None)
+    if path:
+        rules = load_rules(path)
+        os.environ["LANTOA_THEMES_FILE"] = str(Path(path).resolve())
+    else:
+        os.environ.pop("LANTOA_THEMES_FILE", None)
+        rules = load_rules(None)
     with _lock:
         _current = rules
     return rules
+
+
+def _settings_rules_path() -> str | None:
+    """The ``themes_file`` setting (environment or lantoa.toml), read once per process."""
+    from lantoa.config import Settings
+
+    try:
+        return Settings.load().themes_file or None
+    except ConfigError:
+        return None
