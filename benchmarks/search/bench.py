@@ -34,7 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import BenchArticle, generate
-from queries import query_mix
+from queries import CLASSES, query_mix
 from sqlalchemy import insert, text
 
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, ThemeHit
@@ -208,28 +208,29 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
     path = None
     if backend == "sqlite":
         path = os.path.join(args.dir, f"lantoa_bench_{n}.db")
-        if os.path.exists(path):
+        if os.path.exists(path) and not args.queries_only:
             os.remove(path)
         url = path
     else:
         import psycopg
 
         name = f"lantoa_bench_{n}"
-        with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+        if not args.queries_only:
+            with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
         url = f"{args.pg}/{name}"
     store = open_store(url)
     try:
-        timings = load(store, n)
+        timings = load(store, n) if not args.queries_only else {"rows_s": 0.0, "index_s": 1.0, "groups": 0}
         sizes = index_size(store, path)
         if args.load_only:
             return {"backend": backend, "n": n, **timings, **sizes}
-        queries = query_mix()
+        queries = query_mix()[:: args.sample]
         for q in queries[:20]:  # warm-up: caches and prepared plans, as in a running server
             search(store, q, facets=False)
         hits_t, results = timed(lambda q: search(store, q, limit=20, facets=False), queries)
-        full_t, _ = timed(lambda q: search(store, q, limit=20, facets=True), queries)
+        full_t, _ = timed(lambda q: search(store, q, limit=20, facets=True), queries[:: args.facet_sample])
         slowest = sorted(zip(hits_t, queries, strict=True), reverse=True)[:5]
         report: dict[str, Any] = {
             "backend": backend,
@@ -244,13 +245,19 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
             "queries_with_hits": sum(1 for r in results if r.total),
             "median_total": statistics.median(r.total for r in results),
             "slowest_ms": [(round(t * 1000, 1), q) for t, q in slowest],
+            "p50_p95_by_class_ms": {
+                name: [round(percentiles(hits_t[a:b])[k], 1) for k in ("p50", "p95")]
+                for name, a, b in CLASSES
+            },
         }
-        if backend == "sqlite":
+        if backend == "sqlite" and not args.no_baseline:
             report["naive_fts5"] = naive_baseline(store, queries)
         return report
     finally:
         store.close()
-        if backend == "postgresql" and not args.keep:
+        if args.queries_only:
+            pass
+        elif backend == "postgresql" and not args.keep:
             import psycopg
 
             with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
@@ -271,6 +278,10 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases.")
     parser.add_argument("--load-only", action="store_true", help="Build the database, measure no queries.")
+    parser.add_argument("--facet-sample", type=int, default=1, help="Time facets on every k-th query only.")
+    parser.add_argument("--sample", type=int, default=1, help="Run every k-th query of the mix (slow runs).")
+    parser.add_argument("--no-baseline", action="store_true", help="Skip the off-the-shelf FTS5 comparison.")
+    parser.add_argument("--queries-only", action="store_true", help="Reuse a kept database, only query it.")
     args = parser.parse_args()
     for n in args.n:
         for backend in args.backend:

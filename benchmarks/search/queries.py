@@ -31,6 +31,17 @@ THEMES = ("kinh-te", "doi-ngoai", "chi-dao-dang", "van-hoa-xa-hoi", "quoc-phong-
 PROVINCES = ("Hà Nội", "Nghệ An", "Đà Nẵng", "Quảng Ngãi", "Khánh Hòa")
 
 
+CLASSES = (
+    ("words with diacritics", 0, 40),
+    ("unaccented words", 40, 70),
+    ("phrases", 70, 100),
+    ("boolean", 100, 130),
+    ("with date range", 130, 170),
+    ("with theme filter", 170, 200),
+)
+"""(name, first, end) of each class of the mix, by position."""
+
+
 def _unaccented(text: str) -> str:
     from lantoa.search.text import fold
 
