@@ -136,3 +136,18 @@ def test_use_rules_reaches_worker_processes(tmp_path: Path) -> None:
 
 def _slugs_in_worker(headline: str) -> list[str]:
     return [h.slug for h in assign_themes(headline, paragraphs=[headline])]
+
+
+def test_two_countries_in_headline_is_diplomacy_but_a_given_name_is_not_a_country() -> None:
+    strikes = assign_themes(
+        "Máy bay Israel không kích miền nam Libăng",
+        paragraphs=["Các chiến đấu cơ đã tấn công nhiều mục tiêu, Liên Hợp Quốc kêu gọi kiềm chế."],
+        topic="the-gioi",
+    )
+    assert "doi-ngoai" in {h.slug for h in strikes}
+    singer = assign_themes(
+        "Ca sĩ Tuấn Anh biểu diễn ở Singapore",
+        paragraphs=["Đêm nhạc thu hút đông khán giả, ca sĩ hát nhiều ca khúc mới."],
+        topic="the-gioi",
+    )
+    assert "doi-ngoai" not in {h.slug for h in singer}

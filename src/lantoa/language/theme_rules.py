@@ -46,6 +46,7 @@ _THEME_KEYS = {
     "scope",
     "topics",
     "paragraph_min",
+    "countries_in_headline",
 }
 
 
@@ -79,6 +80,8 @@ class ThemeRule:
     scope: str
     """"any", or "vietnam": only when the text speaks of Vietnam (``vietnam_cues``)."""
     topics: dict[str, float]
+    countries_in_headline: float
+    """Score added when the headline names two or more countries (relations between states)."""
     """General-topic slug -> score added (or subtracted) when the article has that topic."""
     pattern: re.Pattern[str] | None
     cased_pattern: re.Pattern[str] | None
@@ -136,6 +139,9 @@ def _theme(raw: Any, weights: Weights, where: str) -> ThemeRule:
         for p, w in _weights_table(raw.get("negative", {}), f"{where}.negative").items()
     }
     topics = _weights_table(raw.get("topics", {}), f"{where}.topics")
+    countries = raw.get("countries_in_headline", 0.0)
+    if not isinstance(countries, int | float) or isinstance(countries, bool) or countries < 0:
+        raise ConfigError(f"{where}: countries_in_headline must be a number >= 0, got {countries!r}")
     if not phrases and not cased:
         raise ConfigError(f"{where}: no phrases")
     scope = raw.get("scope", "any")
@@ -160,6 +166,7 @@ def _theme(raw: Any, weights: Weights, where: str) -> ThemeRule:
         negative=negative,
         scope=scope,
         topics=topics,
+        countries_in_headline=float(countries),
         pattern=_alternation(list(phrases)),
         cased_pattern=_alternation(list(cased)),
         negative_pattern=_alternation(list(negative)),

@@ -124,6 +124,18 @@ def _score_theme(rule: ThemeRule, parts: list[_Part], rules: ThemeRules) -> _Tal
     return tally
 
 
+_AMBIGUOUS = {"Anh", "Nga", "Nhật", "Ý", "Úc", "Áo", "Bỉ", "Séc", "TQ"}
+"""Country names that are also Vietnamese given names or words (Tuấn Anh, Thiên Nga, Ý kiến)."""
+_VIETNAM = re.compile(r"(?<!\w)(?:Việt Nam|VN)(?!\w)")
+
+
+def _countries_in_headline(part: _Part, rules: ThemeRules) -> int:
+    """Distinct countries named in the headline ("Israel không kích Libăng": 2)."""
+    head = part.canon[: part.headline_end or _HEADLINE_CHARS]
+    names = {m.group(0) for m in rules.foreign_any.finditer(head)} if rules.foreign_any else set()
+    return len(names - _AMBIGUOUS) + (1 if _VIETNAM.search(head) else 0)
+
+
 def _about_vietnam(parts: list[_Part], rules: ThemeRules) -> bool:
     """Speaks of Vietnam, or at least of no other country (a domestic article rarely says "VN")."""
     if any(rules.vietnam_cues.search(p.canon) for p in parts):
@@ -150,6 +162,10 @@ def assign_themes(
         tally = _score_theme(rule, parts, rules)
         if topic and topic in rule.topics:
             tally.score += rule.topics[topic]
+        if rule.countries_in_headline and _countries_in_headline(parts[0], rules) >= 2:
+            tally.score += rule.countries_in_headline
+            tally.headline_hit = True
+            tally.phrases[parts[0].text[:_HEADLINE_CHARS].strip()] += rule.countries_in_headline
         bonus = rule.topics.get(topic, 0.0) if topic else 0.0
         # A topic bonus that alone reaches the threshold decides: the whole article is about it.
         substantial = tally.headline_hit or tally.best_part >= rule.paragraph_min or bonus >= rule.threshold
