@@ -285,7 +285,7 @@ def rescue(html: str, url: str | None, body: Body, running: int, skip: set[str])
     layout (articles split in several containers); trafilatura's rules recover much of it. It is
     called only then, so the cascade keeps most of lexbor's speed.
     """
-    if running < _MIN_BODY_CHARS or body.chars >= 0.6 * running:
+    if running < _MIN_BODY_CHARS or body.chars >= 0.8 * running:
         return body
     import trafilatura
 

@@ -60,7 +60,7 @@ def extract_html(
     clean_tree(tree)
     skip = {_norm(meta.title), _norm(meta.h1), _norm(meta.lead)} - {""}
     body, container = extract_body(tree, chain, skip)
-    if site is None and container is None:
+    if site is None:
         body = rescue(text, url or meta.url, body, page_running_text(tree), skip)
     paragraphs = list(body.paragraphs)
     authors = meta.authors
