@@ -10,6 +10,7 @@ duplicates) and counts once in the total and in every facet.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -237,6 +238,21 @@ def _facets(conn: Connection, ranked: Select[Any]) -> Facets:
     return Facets(**{name: tuple(v) for name, v in found.items()})
 
 
+@contextmanager
+def _connect(store: Store, compiled: Compiled) -> Iterator[Connection]:
+    """A read connection; on PostgreSQL, full-text queries go through the GIN index.
+
+    The planner sees only the small heap of ``search_tsv`` (the tsvectors live in TOAST) and,
+    with its poor estimates for phrase and OR queries, prefers a sequential scan that detoasts
+    every tsvector: 2 s instead of 0.1 s at 100k articles. Sequential scans are therefore
+    switched off for the statements of one full-text search (``SET LOCAL``: this transaction).
+    """
+    with store.engine.connect() as conn:
+        if compiled.fts is not None and compiled.dialect == "postgresql":
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        yield conn
+
+
 def _prepare(store: Store, query: str | Node) -> tuple[Node, Compiled]:
     node = parse(query) if isinstance(query, str) else query
     return node, compile_query(node, store.engine.dialect.name)
@@ -260,7 +276,7 @@ def search(
     node, compiled = _prepare(store, query)
     matches = _matches(compiled)
     ranked = _ranked(matches, sort, groups)
-    with store.engine.connect() as conn:
+    with _connect(store, compiled) as conn:
         rows = conn.execute(_hit_rows(ranked, sort, limit, offset)).all() if limit else []
         total = int(rows[0].total) if rows else _count(conn, matches, groups)
         hits = _hits(conn, rows, highlight_keys(node))
@@ -278,7 +294,7 @@ def iter_search(
     node, compiled = _prepare(store, query)
     ranked = _ranked(_matches(compiled), sort, groups)
     keys = highlight_keys(node)
-    with store.engine.connect() as conn:
+    with _connect(store, compiled) as conn:
         result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
             _hit_rows(ranked, sort, None, 0)
         )
@@ -296,5 +312,5 @@ def _count(conn: Connection, matches: Select[Any], groups: bool) -> int:
 def count(store: Store, query: str, *, groups: bool = True) -> int:
     """Number of matching groups (or articles): for dashboards and alerts."""
     _, compiled = _prepare(store, query)
-    with store.engine.connect() as conn:
+    with _connect(store, compiled) as conn:
         return _count(conn, _matches(compiled), groups)
