@@ -190,7 +190,7 @@ def _fallback_date(tree: LexborHTMLParser, url: str | None, html: str | None) ->
 
         try:
             found_date = find_date(html, url=url, original_date=True, extensive_search=True)
-        except (ValueError, TypeError):
+        except Exception:  # htmldate is a last resort: its failure means "no date", not a bad page
             found_date = None
         if found_date:
             return parse_date(found_date)
