@@ -29,13 +29,14 @@ def _listing(url: str | None, body: Body, marked: bool) -> bool:
     An article page says so (JSON-LD, article:published_time) or shows a body of running text;
     a listing shows teasers: short texts, many links, a date on every item.
     """
-    path = urlsplit(url).path if url else ""
-    if url and path in ("", "/") and not marked:
+    parts = urlsplit(url) if url else None
+    if parts and parts.path in ("", "/") and not parts.query and not marked:
         return True
     if marked:
         return body.chars < _MARKED_MIN_CHARS
     date_lines = sum(1 for p in body.paragraphs if len(p) < 60 and parse_date(p) is not None)
-    return body.chars < _ARTICLE_MIN_CHARS or body.link_density >= 0.4 or date_lines >= 3
+    teasers = date_lines >= 3 and date_lines >= 0.2 * len(body.paragraphs)
+    return body.chars < _ARTICLE_MIN_CHARS or body.link_density >= 0.4 or teasers
 
 
 def extract_html(
