@@ -127,3 +127,10 @@ def test_bad_json_record(raw: bytes) -> None:
     with pytest.raises(ExtractionError) as info:
         extract_page(FetchedPage(url="", content=raw, content_type="application/json"))
     assert "JSON" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_malformed_url_is_not_fatal() -> None:
+    page = FetchedPage(url="http://[not-a-host", content=_article_html().encode())
+    article = extract_page(page)
+    assert article.title == "Hội nghị thông tin đối ngoại"
+    assert PARA in article.text

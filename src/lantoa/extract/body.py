@@ -118,7 +118,7 @@ def _blocks(root: LexborNode, caption_ids: frozenset[int]) -> list[Block]:
     return out
 
 
-def _norm(text: str) -> str:
+def block_key(text: str) -> str:
     return text.strip(_PUNCT).lower()
 
 
@@ -129,7 +129,7 @@ def _select(blocks: list[Block], skip: set[str]) -> tuple[list[str], list[str], 
     link_chars = chars = 0
     related = False
     for block in blocks:
-        key = _norm(block.text)
+        key = block_key(block.text)
         if not key or key in skip:
             continue
         if block.caption:
@@ -296,7 +296,7 @@ def rescue(html: str, url: str | None, body: Body, running: int, skip: set[str])
     except Exception:  # a third-party second opinion must never fail the page: keep ours
         return body
     lines = [line.strip() for line in text.splitlines()]
-    paragraphs = [line for line in lines if line and _norm(line) not in skip]
+    paragraphs = [line for line in lines if line and block_key(line) not in skip]
     chars = sum(len(p) for p in paragraphs)
     if chars <= 1.2 * body.chars:
         return body

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from lantoa.errors import ExtractionError
 from lantoa.extract.authors import trailing_byline
-from lantoa.extract.body import Body, _norm, clean_tree, extract_body, page_running_text, rescue
+from lantoa.extract.body import Body, block_key, clean_tree, extract_body, page_running_text, rescue
 from lantoa.extract.dates import parse_date
 from lantoa.extract.language import guess_language
 from lantoa.extract.lexicon import profiles, site_profile
@@ -23,13 +23,23 @@ _ARTICLE_MIN_CHARS = 400
 _MARKED_MIN_CHARS = 150
 
 
+def _split(url: str | None) -> SplitResult | None:
+    """``urlsplit`` that takes a malformed URL (scraped links are untrusted) as no URL."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def _listing(url: str | None, body: Body, marked: bool) -> bool:
     """A home, section or listing page rather than an article.
 
     An article page says so (JSON-LD, article:published_time) or shows a body of running text;
     a listing shows teasers: short texts, many links, a date on every item.
     """
-    parts = urlsplit(url) if url else None
+    parts = _split(url)
     if parts and parts.path in ("", "/") and not parts.query and not marked:
         return True
     if marked:
@@ -47,19 +57,21 @@ def extract_html(
     if tree.body is None and tree.head is None:
         raise ExtractionError("not an HTML page: no <head> or <body>")
     generic, _sites = profiles()
-    host = urlsplit(url).hostname if url else None
+    parts = _split(url)
+    host = parts.hostname if parts else None
     meta_url = None
     site = site_profile(host)
     if site is None:
         canonical = tree.css_first('link[rel="canonical"][href]') or tree.css_first('meta[property="og:url"]')
         if canonical is not None:
             meta_url = canonical.attributes.get("href") or canonical.attributes.get("content")
-            site = site_profile(urlsplit(meta_url).hostname if meta_url else None)
+            canonical_parts = _split(meta_url)
+            site = site_profile(canonical_parts.hostname if canonical_parts else None)
     chain = (site, generic) if site else (generic,)
     meta = read_meta(tree, chain, url or meta_url, text)
 
     clean_tree(tree)
-    skip = {_norm(meta.title), _norm(meta.h1), _norm(meta.lead)} - {""}
+    skip = {block_key(meta.title), block_key(meta.h1), block_key(meta.lead)} - {""}
     body, container = extract_body(tree, chain, skip)
     if site is None:
         body = rescue(text, url or meta.url, body, page_running_text(tree), skip)
