@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 from lantoa.errors import InputError
 from lantoa.records import VN_TZ
 from lantoa.search.query import Node, parse
-from lantoa.search.schema import search_fts, search_keys, search_tsv
+from lantoa.search.ranking import top_groups
+from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
 from lantoa.search.snippet import SnippetPart, highlight_keys, make_snippet, render
 from lantoa.search.sql import BM25_WEIGHTS, Compiled, compile_query, fts5_match, tsv_match
 from lantoa.store.api import Store
@@ -94,35 +95,37 @@ def _check(sort: str, limit: int | None, offset: int) -> None:
 
 def _month(dialect: str) -> Any:
     if dialect == "sqlite":
-        return func.substr(articles.c.published_date, 1, 7)
-    return func.to_char(articles.c.published_date, "YYYY-MM")
+        return func.substr(search_docs.c.published_date, 1, 7)
+    return func.to_char(search_docs.c.published_date, "YYYY-MM")
 
 
 def _matches(c: Compiled, facets: bool = False) -> Select[Any]:
     """(id, gid, published, score) of every matching article, plus the facet columns if asked.
 
-    Only the columns needed are read: on SQLite a column stored after the article body costs a
-    walk through its overflow pages for every match.
+    Filters, dates and groups come from the narrow ``search_docs`` (a row lookup per match that
+    does not walk past an article body); only facets read the wide ``articles`` row.
     """
-    gid = func.coalesce(articles.c.group_id, articles.c.id).label("gid")
-    cols = [articles.c.id, gid, articles.c.published]
+    docs = search_docs
+    cols: list[Any] = [docs.c.article_id.label("id"), docs.c.gid.label("gid"), docs.c.published]
+    base: Any = docs
     if facets:
         cols += [
             articles.c.source,
-            articles.c.level,
+            docs.c.level,
             func.coalesce(articles.c.province, articles.c.source_province).label("province"),
             _month(c.dialect).label("month"),
         ]
+        base = docs.join(articles, articles.c.id == docs.c.article_id)
     where = list(c.where)
     if c.fts is None:  # listing pages are never indexed, so only filter-only queries need this
-        where.append(articles.c.page_type == "article")
-        return select(*cols, literal(0.0).label("score")).where(*where)
+        where.append(docs.c.page_type == "article")
+        return select(*cols, literal(0.0).label("score")).select_from(base).where(*where)
     if c.dialect == "sqlite":
         score = (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
-        joined = search_fts.join(articles, articles.c.id == search_fts.c.rowid)
+        joined = search_fts.join(base, docs.c.article_id == search_fts.c.rowid)
         return select(*cols, score).select_from(joined).where(fts5_match(c.fts), *where)
     score = func.ts_rank(search_tsv.c.tsv, c.fts).label("score")
-    joined = search_tsv.join(articles, articles.c.id == search_tsv.c.article_id)
+    joined = search_tsv.join(base, docs.c.article_id == search_tsv.c.article_id)
     return select(*cols, score).select_from(joined).where(tsv_match(c.fts), *where)
 
 
@@ -276,9 +279,13 @@ def search(
     node, compiled = _prepare(store, query)
     matches = _matches(compiled)
     ranked = _ranked(matches, sort, groups)
+    rows: Sequence[Any]
     with _connect(store, compiled) as conn:
-        rows = conn.execute(_hit_rows(ranked, sort, limit, offset)).all() if limit else []
-        total = int(rows[0].total) if rows else _count(conn, matches, groups)
+        if compiled.fts is not None and sort == "relevance" and groups:
+            rows, total = top_groups(conn, matches, limit, offset)
+        else:
+            rows = conn.execute(_hit_rows(ranked, sort, limit, offset)).all() if limit else []
+            total = int(rows[0].total) if rows else _count(conn, matches, groups)
         hits = _hits(conn, rows, highlight_keys(node))
         facet_counts = (
             _facets(conn, _ranked(_matches(compiled, facets=True), sort, groups)) if facets else None

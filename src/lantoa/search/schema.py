@@ -11,11 +11,27 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   it differs, its exact twin sit at the same position, so phrases work across both forms.
 - ``search_keys``: (kind, key, article_id) for theme, source, province, person, doc, topic.
 - ``saved_searches``: named queries (the web app turns them into alerts).
+- ``search_docs`` (step 2): the few ``articles`` columns a search filters, ranks and groups on
+  (group, dates, level, relevant, page type), one narrow row per article, kept equal to
+  ``articles`` by database triggers (the dedup stage rewrites ``group_id`` directly). Reading
+  them from the wide ``articles`` row cost a walk past the body for every match on SQLite.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 
@@ -69,6 +85,53 @@ search_tsv = Table(
     Index("ix_search_tsv_gin", "tsv", postgresql_using="gin"),
 )
 
+docs_metadata = MetaData()
+"""Created by migration step 2 only (step 1's ``create_all`` must not grow)."""
+
+search_docs = Table(
+    "search_docs",
+    docs_metadata,
+    Column("article_id", IdType, primary_key=True, autoincrement=False),
+    Column("gid", IdType, nullable=False),
+    Column("published", UTCDateTime),
+    Column("published_date", Date),
+    Column("level", String(20)),
+    Column("relevant", Boolean, nullable=False),
+    Column("page_type", String(10), nullable=False),
+    Index("ix_search_docs_date", "published_date"),
+    Index("ix_search_docs_gid", "gid"),
+)
+
+# Static DDL (no values): the column lists are spelled out so that each statement reads whole.
+_SQLITE_TRIGGERS = (
+    "CREATE TRIGGER search_docs_ins AFTER INSERT ON articles BEGIN "
+    "INSERT OR REPLACE INTO search_docs "
+    "(article_id, gid, published, published_date, level, relevant, page_type) VALUES (NEW.id, COALESCE(NEW.group_id, NEW.id), NEW.published, NEW.published_date, NEW.level, NEW.relevant, NEW.page_type); END",
+    "CREATE TRIGGER search_docs_upd AFTER UPDATE OF id, group_id, published, published_date, level, relevant, page_type ON articles BEGIN "
+    "DELETE FROM search_docs WHERE article_id = OLD.id; "
+    "INSERT OR REPLACE INTO search_docs "
+    "(article_id, gid, published, published_date, level, relevant, page_type) VALUES (NEW.id, COALESCE(NEW.group_id, NEW.id), NEW.published, NEW.published_date, NEW.level, NEW.relevant, NEW.page_type); END",
+    "CREATE TRIGGER search_docs_del AFTER DELETE ON articles BEGIN "
+    "DELETE FROM search_docs WHERE article_id = OLD.id; END",
+)
+
+_PG_TRIGGERS = (
+    "CREATE FUNCTION search_docs_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP <> 'INSERT' THEN DELETE FROM search_docs WHERE article_id = OLD.id; END IF; "
+    "IF TG_OP <> 'DELETE' THEN INSERT INTO search_docs (article_id, gid, published, published_date, level, relevant, page_type) "
+    "VALUES (NEW.id, COALESCE(NEW.group_id, NEW.id), NEW.published, NEW.published_date, NEW.level, NEW.relevant, NEW.page_type); END IF; "
+    "RETURN NULL; END $$",
+    "CREATE TRIGGER search_docs_ins_del AFTER INSERT OR DELETE ON articles "
+    "FOR EACH ROW EXECUTE FUNCTION search_docs_sync()",
+    "CREATE TRIGGER search_docs_upd AFTER UPDATE OF id, group_id, published, published_date, level, relevant, page_type ON articles "
+    "FOR EACH ROW EXECUTE FUNCTION search_docs_sync()",
+)
+
+_BACKFILL = (
+    "INSERT INTO search_docs (article_id, gid, published, published_date, level, relevant, page_type) "
+    "SELECT articles.id, COALESCE(articles.group_id, articles.id), articles.published, articles.published_date, articles.level, articles.relevant, articles.page_type FROM articles"
+)
+
 _FTS5_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "exact, folded, tokenize = 'unicode61 remove_diacritics 0')"
@@ -84,5 +147,13 @@ def _v1(conn: Connection) -> None:
         pg_metadata.create_all(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1]
+def _v2(conn: Connection) -> None:
+    """Narrow ``search_docs`` next to ``articles``, filled from it and kept in step by triggers."""
+    docs_metadata.create_all(conn)
+    conn.execute(text(_BACKFILL))
+    for ddl in _SQLITE_TRIGGERS if conn.dialect.name == "sqlite" else _PG_TRIGGERS:
+        conn.execute(text(ddl))
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2]
 register_migrations("search", MIGRATIONS)

@@ -3,8 +3,8 @@
 Plan: the top-level AND is split into conjuncts. Text conjuncts that the engine's own full-text
 syntax can express are merged into one full-text match, which drives the query and gives the
 relevance score; every other conjunct (field filters, or text mixed with filters under an OR)
-becomes an ordinary WHERE condition on the store's indexed ``articles`` columns or on
-``search_keys``. So ``hội nghị theme:bien-dao date:2024`` is one FTS lookup intersected with
+becomes an ordinary WHERE condition on the narrow ``search_docs`` copy of the store's
+``articles`` columns or on ``search_keys``. So ``hội nghị theme:bien-dao date:2024`` is one FTS lookup intersected with
 two indexed filters, not a scan.
 
 Text never reaches SQL or FTS syntax as typed: terms are cut into tokens of letters and digits
@@ -23,9 +23,8 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
 from lantoa.search.query import And, Filter, Node, Not, Or, Term
-from lantoa.search.schema import search_fts, search_keys, search_tsv
+from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
 from lantoa.search.text import fold_token, has_marks, tokens
-from lantoa.store.schema import articles
 
 KEYED_FIELDS = ("theme", "source", "province", "person", "doc", "topic")
 BM25_WEIGHTS = (50.0, 1.0)
@@ -138,25 +137,25 @@ def _filter(f: Filter) -> ColumnElement[bool]:
         ids = select(search_keys.c.article_id).where(
             search_keys.c.kind == f.name, search_keys.c.key == bindparam(None, f.value)
         )
-        return articles.c.id.in_(ids)
+        return search_docs.c.article_id.in_(ids)
     if f.name == "level":
-        return articles.c.level == f.value
+        return search_docs.c.level == f.value
     if f.name == "relevant":
-        return articles.c.relevant == bool(f.value)
+        return search_docs.c.relevant == bool(f.value)
     if f.name in ("date", "after", "before"):
         assert isinstance(f.value, tuple)
         lo, hi = f.value
         conds = []
         if lo is not None:
-            conds.append(articles.c.published_date >= lo)
+            conds.append(search_docs.c.published_date >= lo)
         if hi is not None:
-            conds.append(articles.c.published_date <= hi)
+            conds.append(search_docs.c.published_date <= hi)
         return and_(true(), *conds)
     raise AssertionError(f"unknown field {f.name}")  # pragma: no cover
 
 
 def _condition(node: Node, dialect: str) -> ColumnElement[bool]:
-    """Any node as a WHERE condition on ``articles`` (text through an id subquery)."""
+    """Any node as a WHERE condition on ``search_docs`` (text through an id subquery)."""
     if isinstance(node, Filter):
         return _filter(node)
     if isinstance(node, Not):
@@ -166,7 +165,7 @@ def _condition(node: Node, dialect: str) -> ColumnElement[bool]:
             ids = select(search_fts.c.rowid).where(fts5_match(_fts5(node)))
         else:
             ids = select(search_tsv.c.article_id).where(tsv_match(_tsquery(node)))
-        return articles.c.id.in_(ids)
+        return search_docs.c.article_id.in_(ids)
     if isinstance(node, And):
         return and_(*(_condition(c, dialect) for c in node.children))
     if isinstance(node, Or):
