@@ -41,9 +41,6 @@ class Settings:
         "Run extraction and analysis on Dask: a scheduler address (tcp://host:8786) or `local` for a "
         "local cluster of `workers` processes; empty: no Dask.",
     )
-    secret_key: str = _setting(
-        "", "Secret for signing sessions and webhooks; empty: generated once and kept in the database."
-    )
     smtp_host: str = _setting("", "SMTP server for alert e-mails; empty disables e-mail delivery.")
     smtp_port: int = _setting(25, "SMTP port.")
     smtp_user: str = _setting("", "SMTP user name, if the server needs a login.")
