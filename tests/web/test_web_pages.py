@@ -239,3 +239,14 @@ def test_dashboard_cache_serves_stale_figures_while_it_refreshes(web: Web) -> No
     while cache.get(filters).total_groups == 0 and time.time() < deadline:
         time.sleep(0.05)
     assert cache.get(filters).total_groups == 1
+
+
+def test_default_period_ends_at_the_newest_coverage(web: Web) -> None:
+    """An archive whose newest article is months old still shows figures for its last 30 days."""
+    old = datetime.now(VN_TZ) - timedelta(days=200)
+    web.save(enriched(70, published=old, body="Bài cũ về biển đảo."))
+    web.save(enriched(71, published=old - timedelta(days=10), body="Bài cũ hơn về biển đảo."))
+    web.save(enriched(72, published=old - timedelta(days=60), body="Bài rất cũ về biển đảo."))
+    board = web.client("viewer").get("/api/dashboard").json()
+    assert board["total_groups"] == 2  # the 30 days up to the newest article, not up to today
+    assert board["days"][-1] == old.date().isoformat()

@@ -116,6 +116,14 @@ def _groups() -> Any:
     return func.count(distinct(core.articles.c.group_id))
 
 
+def latest_day(store: Store, today: date) -> date | None:
+    """The newest publication day up to ``today`` (one index lookup), to anchor default periods."""
+    day = core.articles.c.published_date
+    with store.engine.connect() as conn:
+        value = conn.execute(select(func.max(day)).where(day <= today)).scalar()
+    return value if isinstance(value, date) else None
+
+
 def compute(store: Store, filters: ArticleFilter) -> Dashboard:
     """Aggregate queries on the core tables (``COUNT(DISTINCT group_id)`` counts stories once)."""
     started = time.perf_counter()

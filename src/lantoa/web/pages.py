@@ -14,7 +14,7 @@ from lantoa.records import VN_TZ
 from lantoa.store.api import ArticleFilter, Store
 from lantoa.web.auth import COOKIE, Ctx, request_lang, viewer
 from lantoa.web.charts import bar_chart, line_chart
-from lantoa.web.dashboard import LEVELS, THEMES, provinces
+from lantoa.web.dashboard import LEVELS, THEMES, latest_day, provinces
 from lantoa.web.exports import FORMATS, export_stream
 from lantoa.web.i18n import theme_names, translator
 from lantoa.web.query import Sort, build_query, iter_results, search_page
@@ -41,7 +41,12 @@ def filters_from(request: Request, default_days: int | None = 30) -> ArticleFilt
     except ValueError as exc:
         raise InputError(f"bad date or period: {exc}") from exc
     if since is None and days:
-        since = (until or datetime.now(VN_TZ).date()) - timedelta(days=days - 1)
+        if until is None:
+            # The latest `days` with coverage: an archive whose newest article is older than the
+            # period still shows its figures (the page states the dates it covers).
+            today = datetime.now(VN_TZ).date()
+            until = min(today, latest_day(_store(request), today) or today)
+        since = until - timedelta(days=days - 1)
     return ArticleFilter(
         source=p.get("source") or None,
         level=p.get("level") or None,
