@@ -28,6 +28,23 @@ class SourceLevel(StrEnum):
     OTHER = "other"
 
 
+class Theme(StrEnum):
+    """The themes of external-information work (taxonomy v1, ``shared/spec/taxonomy.md``)."""
+
+    DOI_NGOAI = "doi-ngoai"
+    BIEN_DAO = "bien-dao"
+    BIEN_GIOI = "bien-gioi"
+    IUU = "iuu"
+    CHI_DAO_DANG = "chi-dao-dang"
+    DAU_TRANH_TU_TUONG = "dau-tranh-tu-tuong"
+    THONG_TIN_DOI_NGOAI = "thong-tin-doi-ngoai"
+    KINH_TE = "kinh-te"
+    QUOC_PHONG_AN_NINH = "quoc-phong-an-ninh"
+    VAN_HOA_XA_HOI = "van-hoa-xa-hoi"
+    NGUOI_VIET_NUOC_NGOAI = "nguoi-viet-nuoc-ngoai"
+    NHAN_QUYEN_TON_GIAO = "nhan-quyen-ton-giao"
+
+
 class PageType(StrEnum):
     """An article page, or a home/section/listing page that links to articles."""
 

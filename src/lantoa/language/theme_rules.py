@@ -19,22 +19,10 @@ from typing import Any
 
 from lantoa.errors import ConfigError
 from lantoa.language.normalize import canonical
+from lantoa.records import Theme
 
 DEFAULT_RULES = Path(str(files("lantoa.language").joinpath("data/themes.toml")))
-SLUGS = (
-    "doi-ngoai",
-    "bien-dao",
-    "bien-gioi",
-    "iuu",
-    "chi-dao-dang",
-    "dau-tranh-tu-tuong",
-    "thong-tin-doi-ngoai",
-    "kinh-te",
-    "quoc-phong-an-ninh",
-    "van-hoa-xa-hoi",
-    "nguoi-viet-nuoc-ngoai",
-    "nhan-quyen-ton-giao",
-)
+SLUGS = tuple(theme.value for theme in Theme)
 _THEME_KEYS = {
     "slug",
     "name",

@@ -20,26 +20,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, distinct, func, select
 
-from lantoa.records import VN_TZ
+from lantoa.records import VN_TZ, Theme
 from lantoa.search.fields import province_key as search_province_key
 from lantoa.store import schema as core
 from lantoa.store.api import ArticleFilter, Store
 
 CACHE_TTL_S = 60.0
-THEMES = (
-    "doi-ngoai",
-    "bien-dao",
-    "bien-gioi",
-    "iuu",
-    "chi-dao-dang",
-    "dau-tranh-tu-tuong",
-    "thong-tin-doi-ngoai",
-    "kinh-te",
-    "quoc-phong-an-ninh",
-    "van-hoa-xa-hoi",
-    "nguoi-viet-nuoc-ngoai",
-    "nhan-quyen-ton-giao",
-)
+THEMES = tuple(theme.value for theme in Theme)
 LEVELS = ("central", "province", "commune", "press", "foreign", "other")
 
 
