@@ -16,39 +16,20 @@ import click
 from lantoa.cli import AppContext, pass_app
 from lantoa.errors import InputError, LantoaError
 from lantoa.records import Analysis, Article, FetchedPage
+from lantoa.store.serialize import analysis_to_json
 
 _READ_LIMIT = 20_000_000
 """Bytes read from one input at most (a bigger file is cut; analysis reads far less anyway)."""
 
 
 def analysis_json(analysis: Analysis) -> dict[str, Any]:
-    """The JSON object of one analysis (keys fixed by issue 3)."""
-    return {
-        "language": analysis.language,
-        "themes": list(analysis.theme_slugs),
-        "relevant": analysis.relevant,
-        "topic": analysis.topic,
-        "persons": [{"name": p.name, "titles": list(p.titles)} for p in analysis.persons],
-        "organizations": [{"name": o.name, "full_name": o.full_name} for o in analysis.organizations],
-        "locations": [
-            {"name": x.name, "kind": x.kind, "province_now": x.province_now} for x in analysis.locations
-        ],
-        "documents": [
-            {
-                "type": d.type,
-                "number": d.number,
-                "symbol": d.symbol,
-                "issuer": d.issuer,
-                "date": d.date.isoformat() if d.date else None,
-                "surface": d.surface,
-            }
-            for d in analysis.documents
-        ],
-        "province": analysis.province,
-        "evidence": {t.slug: list(t.evidence) for t in analysis.themes},
-        "scores": {t.slug: t.score for t in analysis.themes},
-        "notes": list(analysis.notes),
-    }
+    """The JSON object of one analysis: the stored form, with themes as sorted slugs and the
+    evidence and scores by slug (keys fixed by issue 3)."""
+    data = analysis_to_json(analysis)
+    data["themes"] = list(analysis.theme_slugs)
+    data["evidence"] = {t.slug: list(t.evidence) for t in analysis.themes}
+    data["scores"] = {t.slug: t.score for t in analysis.themes}
+    return data
 
 
 def _read(path: str) -> bytes:
