@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import IO, Any
 
+from lantoa.extract.jsonrecord import article_json, iso
 from lantoa.store.api import StoredArticle
 
 CSV_FIELDS = (
@@ -39,28 +40,16 @@ CSV_FIELDS = (
 )
 
 
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def article_record(stored: StoredArticle) -> dict[str, Any]:
     """The export form of a stored article (same keys as ``lantoa extract``, plus store fields)."""
     article = stored.enriched.article
     analysis = stored.enriched.analysis
     return {
         "id": stored.id,
-        "url": article.url,
+        **article_json(article),
         "source": article.source,
         "source_level": stored.source_level,
         "source_province": stored.source_province,
-        "page_type": article.page_type.value,
-        "title": article.title,
-        "published": _iso(article.published),
-        "authors": list(article.authors),
-        "lead": article.lead,
-        "text": article.text,
-        "captions": list(article.captions),
-        "language": article.language,
         "themes": list(analysis.theme_slugs),
         "relevant": analysis.relevant,
         "topic": analysis.topic,
@@ -68,7 +57,7 @@ def article_record(stored: StoredArticle) -> dict[str, Any]:
         "group_id": stored.group_id,
         "canonical_id": stored.canonical_id,
         "duplicates": stored.duplicates,
-        "ingested_at": _iso(stored.ingested_at),
+        "ingested_at": iso(stored.ingested_at),
     }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,30 +11,11 @@ import click
 
 from lantoa.errors import LantoaError
 from lantoa.extract import MAX_PARSE_BYTES, extract_page
+from lantoa.extract.jsonrecord import article_json
 from lantoa.records import Article, FetchedPage
 
 _READ_LIMIT = MAX_PARSE_BYTES + 1
 """Bytes read from a file at most: a 50 MB dump is not loaded whole to parse its first 8 MB."""
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def article_json(article: Article, file: str) -> dict[str, Any]:
-    """The JSON object ``lantoa extract`` prints for one article (keys fixed by issue 2)."""
-    return {
-        "file": file,
-        "url": article.url,
-        "page_type": article.page_type.value,
-        "title": article.title,
-        "published": _iso(article.published),
-        "authors": list(article.authors),
-        "lead": article.lead,
-        "text": article.text,
-        "captions": list(article.captions),
-        "language": article.language,
-    }
 
 
 def extract_file(path: str, url: str | None = None) -> Article:
@@ -70,7 +50,7 @@ def extract(files: tuple[str, ...], fmt: str, url: str | None) -> None:
     failed = 0
     for path in files:
         try:
-            record = article_json(extract_file(path, url), path)
+            record = {"file": path, **article_json(extract_file(path, url))}
         except LantoaError as exc:
             failed += 1
             click.echo(f"lantoa extract: {path}: {exc}", err=True)

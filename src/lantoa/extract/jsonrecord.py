@@ -1,4 +1,4 @@
-"""One JSON record (from the JSONL collector) -> ``Article``.
+"""One JSON record (from the JSONL collector) -> ``Article``, and an ``Article`` -> its JSON form.
 
 Keys: url, title, text or paragraphs, published, authors, lead, source (others ignored). A record
 with an ``html`` key and no text is extracted from that HTML.
@@ -7,6 +7,7 @@ with an ``html`` key and no text is extracted from that HTML.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 from lantoa.errors import ExtractionError
@@ -71,3 +72,22 @@ def extract_json(
         fetched_url=url,
         origin=origin,
     )
+
+
+def iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """The JSON form of an extracted article (keys fixed by issue 2; exports add store fields)."""
+    return {
+        "url": article.url,
+        "page_type": article.page_type.value,
+        "title": article.title,
+        "published": iso(article.published),
+        "authors": list(article.authors),
+        "lead": article.lead,
+        "text": article.text,
+        "captions": list(article.captions),
+        "language": article.language,
+    }
