@@ -9,10 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import engine, ranking, search
+from lantoa.search.schema import search_docs
 from lantoa.store.api import Store
+from lantoa.store.schema import articles
 
 QUERIES = (
     "dang",
@@ -77,11 +80,6 @@ def test_search_docs_mirror_articles_after_saves_regrouping_and_updates(
     store: Store, corpus: dict[str, int]
 ) -> None:
     """The narrow copy the search reads is kept by triggers: inserts, group changes, updates."""
-    from sqlalchemy import func, select
-
-    from lantoa.search.schema import search_docs
-    from lantoa.store.schema import articles
-
     _copies(store)
     changed = Article(
         url="https://copy0.example.vn/0",
