@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
-from lantoa.search import engine, ranking, search
+from lantoa.search import engine, ranking, schema, search
 from lantoa.search.schema import search_docs
 from lantoa.store.api import Store
-from lantoa.store.schema import articles
+from lantoa.store.schema import articles, schema_versions
 
 QUERIES = (
     "dang",
@@ -89,6 +89,9 @@ def test_search_docs_mirror_articles_after_saves_regrouping_and_updates(
         published=date(2022, 1, 2),
     )
     store.save_article(EnrichedArticle(changed, Analysis()))  # an update: new text leaves its group
+    with store.engine.begin() as conn:  # a later stage rewrites the province in place
+        first = conn.execute(select(func.min(articles.c.id))).scalar_one()
+        conn.execute(update(articles).where(articles.c.id == first).values(province="Hà Giang"))
     cols = (
         func.coalesce(articles.c.group_id, articles.c.id),
         articles.c.published,
@@ -96,6 +99,8 @@ def test_search_docs_mirror_articles_after_saves_regrouping_and_updates(
         articles.c.level,
         articles.c.relevant,
         articles.c.page_type,
+        articles.c.source,
+        func.coalesce(articles.c.province, articles.c.source_province),
     )
     with store.engine.connect() as conn:
         want = sorted(tuple(r) for r in conn.execute(select(articles.c.id, *cols)))
@@ -110,8 +115,57 @@ def test_search_docs_mirror_articles_after_saves_regrouping_and_updates(
                     search_docs.c.level,
                     search_docs.c.relevant,
                     search_docs.c.page_type,
+                    search_docs.c.source,
+                    search_docs.c.province,
                 )
             )
         )
     assert got == want and len(want) > len(corpus)
     assert any(gid != id_ for id_, gid, *_ in got)  # some copies are grouped
+    assert ("Hà Giang" in {row[-1] for row in got}) and any(row[-2] for row in got)
+
+
+def test_step_3_fills_the_facet_columns_of_a_step_2_database(store: Store, corpus: dict[str, int]) -> None:
+    """A database indexed before step 3 (no source/province in ``search_docs``) is backfilled."""
+    with store.engine.begin() as conn:
+        for ddl in (
+            "ALTER TABLE search_docs DROP COLUMN source",
+            "ALTER TABLE search_docs DROP COLUMN province",
+        ):
+            conn.execute(text(ddl))
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER search_docs_ins"))
+            conn.execute(text("DROP TRIGGER search_docs_upd"))
+            conn.execute(text("DROP TRIGGER search_docs_del"))
+            triggers = schema._SQLITE_TRIGGERS
+        else:
+            conn.execute(text("DROP TRIGGER search_docs_ins_del ON articles"))
+            conn.execute(text("DROP TRIGGER search_docs_upd ON articles"))
+            conn.execute(text("DROP FUNCTION search_docs_sync()"))
+            triggers = schema._PG_TRIGGERS
+        for ddl in triggers:
+            conn.execute(text(ddl))
+        conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=2))
+    assert store.migrate() == ["search v3"]
+    with store.engine.connect() as conn:
+        want = sorted(
+            tuple(r)
+            for r in conn.execute(
+                select(
+                    articles.c.id,
+                    articles.c.source,
+                    func.coalesce(articles.c.province, articles.c.source_province),
+                )
+            )
+        )
+        got = sorted(
+            tuple(r)
+            for r in conn.execute(
+                select(search_docs.c.article_id, search_docs.c.source, search_docs.c.province)
+            )
+        )
+    assert got == want and any(p for *_, p in got)
+    result = search(store, "ngu dan")
+    assert result.facets is not None and [(f.value, f.count) for f in result.facets.source] == [
+        ("Báo Quảng Ngãi", 1)
+    ]

@@ -1,10 +1,11 @@
 """Running a search: ranked and paged hits, totals and facets counted by duplicate group.
 
-One "matches" query (full-text match joined to the store's ``articles``, filters applied) is the
-base of everything: the page of hits, the total and the facets are computed from it as a CTE, so
-the full-text lookup and the filters run once per statement. With ``groups`` (the default) a
-story republished by forty sites is one hit (its best-ranked copy, carrying the count of its
-duplicates) and counts once in the total and in every facet.
+One "matches" query (full-text match joined to the narrow ``search_docs``, filters applied) is
+the base of the page of hits and the total. Facets count a second, unscored form of the same
+match set (``_facet_rows``), materialised once per request and grouped five ways, never reading
+the wide ``articles`` table. With ``groups`` (the default) a story republished by forty sites is
+one hit (its best-ranked copy, carrying the count of its duplicates) and counts once in the
+total and in every facet.
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ class FacetCount:
 @dataclass(frozen=True)
 class Facets:
     """Counts by value over the result set: with ``groups``, each story counts once, under the
-    values of the copy shown as its hit, so a facet's counts add up to the total (themes aside:
-    an article has several)."""
+    values of its earliest published copy (the shown one unless a later copy outscores it), so a
+    facet's counts add up to the total (themes aside: an article has several)."""
 
     theme: tuple[FacetCount, ...] = ()
     source: tuple[FacetCount, ...] = ()
@@ -99,33 +100,24 @@ def _month(dialect: str) -> Any:
     return func.to_char(search_docs.c.published_date, "YYYY-MM")
 
 
-def _matches(c: Compiled, facets: bool = False) -> Select[Any]:
-    """(id, gid, published, score) of every matching article, plus the facet columns if asked.
+def _matches(c: Compiled) -> Select[Any]:
+    """(id, gid, published, score) of every matching article.
 
     Filters, dates and groups come from the narrow ``search_docs`` (a row lookup per match that
-    does not walk past an article body); only facets read the wide ``articles`` row.
+    does not walk past an article body).
     """
     docs = search_docs
     cols: list[Any] = [docs.c.article_id.label("id"), docs.c.gid.label("gid"), docs.c.published]
-    base: Any = docs
-    if facets:
-        cols += [
-            articles.c.source,
-            docs.c.level,
-            func.coalesce(articles.c.province, articles.c.source_province).label("province"),
-            _month(c.dialect).label("month"),
-        ]
-        base = docs.join(articles, articles.c.id == docs.c.article_id)
     where = list(c.where)
     if c.fts is None:  # listing pages are never indexed, so only filter-only queries need this
         where.append(docs.c.page_type == "article")
-        return select(*cols, literal(0.0).label("score")).select_from(base).where(*where)
+        return select(*cols, literal(0.0).label("score")).select_from(docs).where(*where)
     if c.dialect == "sqlite":
         score = (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
-        joined = search_fts.join(base, docs.c.article_id == search_fts.c.rowid)
+        joined = search_fts.join(docs, docs.c.article_id == search_fts.c.rowid)
         return select(*cols, score).select_from(joined).where(fts5_match(c.fts), *where)
     score = func.ts_rank(search_tsv.c.tsv, c.fts).label("score")
-    joined = search_tsv.join(base, docs.c.article_id == search_tsv.c.article_id)
+    joined = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
     return select(*cols, score).select_from(joined).where(tsv_match(c.fts), *where)
 
 
@@ -213,9 +205,50 @@ def _hits(conn: Connection, rows: Sequence[Any], keys: frozenset[str]) -> list[S
     return hits
 
 
-def _facets(conn: Connection, ranked: Select[Any]) -> Facets:
-    """Counts by value over the result rows: with groups, each story once, under its shown copy."""
-    m = ranked.order_by(None).cte("m")
+def _facet_rows(c: Compiled, groups: bool) -> Select[Any]:
+    """The rows facets count: every match, or with ``groups`` one copy per duplicate group.
+
+    No score is computed (no ``bm25``/``ts_rank``: ranking every match was most of a faceted
+    search's time) and only narrow tables are read. A group counts under the values of its
+    earliest published copy (NULL last, then lowest id): the copy a hit shows whenever scores
+    tie (every filter-only query, every ``sort=date`` page of equal scores), and one fixed
+    copy otherwise, so each story still counts once and facets add up to the total.
+    """
+    docs = search_docs
+    cols = (
+        docs.c.article_id.label("id"),
+        docs.c.gid,
+        docs.c.published,
+        docs.c.source,
+        docs.c.level,
+        docs.c.province,
+        _month(c.dialect).label("month"),
+    )
+    where = list(c.where)
+    base: Any = docs
+    if c.fts is None:
+        where.append(docs.c.page_type == "article")
+    elif c.dialect == "sqlite":
+        base = search_fts.join(docs, docs.c.article_id == search_fts.c.rowid)
+        where.append(fts5_match(c.fts))
+    else:
+        base = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
+        where.append(tsv_match(c.fts))
+    m = select(*cols).select_from(base).where(*where)
+    if not groups:
+        return m
+    sub = m.subquery("f")
+    first = (sub.c.published.asc().nulls_last(), sub.c.id)
+    rn = func.row_number().over(partition_by=sub.c.gid, order_by=first).label("rn")
+    numbered = select(sub, rn).subquery("g")
+    return select(*(col for col in numbered.c if col.name != "rn")).where(numbered.c.rn == 1)
+
+
+def _facets(conn: Connection, c: Compiled, groups: bool) -> Facets:
+    """Five GROUP BY counts over one materialised set of counted rows (see ``_facet_rows``)."""
+    m = _facet_rows(c, groups).cte("m")
+    if c.dialect == "postgresql":
+        m = m.prefix_with("MATERIALIZED")
     n = func.count().label("n")
     parts = [
         select(literal(name).label("facet"), m.c[name].label("value"), n)
@@ -291,9 +324,7 @@ def search(
             rows = conn.execute(_hit_rows(ranked, sort, limit, offset)).all() if limit else []
             total = int(rows[0].total) if rows else _count(conn, matches, groups)
         hits = _hits(conn, rows, highlight_keys(node))
-        facet_counts = (
-            _facets(conn, _ranked(_matches(compiled, facets=True), sort, groups)) if facets else None
-        )
+        facet_counts = _facets(conn, compiled, groups) if facets else None
     return SearchResult(query, tuple(hits), total, facet_counts, offset, limit, sort)
 
 

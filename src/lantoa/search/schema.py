@@ -15,9 +15,13 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   (group, dates, level, relevant, page type), one narrow row per article, kept equal to
   ``articles`` by database triggers (the dedup stage rewrites ``group_id`` directly). Reading
   them from the wide ``articles`` row cost a walk past the body for every match on SQLite.
+- step 3 adds ``source`` and ``province`` (``COALESCE(province, source_province)``: the value the
+  province facet shows) to ``search_docs``, so facets count from narrow rows only.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -85,22 +89,31 @@ search_tsv = Table(
     Index("ix_search_tsv_gin", "tsv", postgresql_using="gin"),
 )
 
-docs_metadata = MetaData()
-"""Created by migration step 2 only (step 1's ``create_all`` must not grow)."""
 
-search_docs = Table(
-    "search_docs",
-    docs_metadata,
-    Column("article_id", IdType, primary_key=True, autoincrement=False),
-    Column("gid", IdType, nullable=False),
-    Column("published", UTCDateTime),
-    Column("published_date", Date),
-    Column("level", String(20)),
-    Column("relevant", Boolean, nullable=False),
-    Column("page_type", String(10), nullable=False),
-    Index("ix_search_docs_date", "published_date"),
-    Index("ix_search_docs_gid", "gid"),
-)
+def _docs_table(meta: MetaData, *extra: Column[Any]) -> Table:
+    return Table(
+        "search_docs",
+        meta,
+        Column("article_id", IdType, primary_key=True, autoincrement=False),
+        Column("gid", IdType, nullable=False),
+        Column("published", UTCDateTime),
+        Column("published_date", Date),
+        Column("level", String(20)),
+        Column("relevant", Boolean, nullable=False),
+        Column("page_type", String(10), nullable=False),
+        *extra,
+        Index("ix_search_docs_date", "published_date"),
+        Index("ix_search_docs_gid", "gid"),
+    )
+
+
+docs_v2_metadata = MetaData()
+"""Step 2's shape, created by step 2 only (step 1's ``create_all`` must not grow); step 3 alters it."""
+_docs_v2 = _docs_table(docs_v2_metadata)
+
+docs_metadata = MetaData()
+"""The current shape, for queries (never ``create_all``: the migrations build it)."""
+search_docs = _docs_table(docs_metadata, Column("source", String(200)), Column("province", String(100)))
 
 # Static DDL (no values): the column lists are spelled out so that each statement reads whole.
 _SQLITE_TRIGGERS = (
@@ -149,11 +162,47 @@ def _v1(conn: Connection) -> None:
 
 def _v2(conn: Connection) -> None:
     """Narrow ``search_docs`` next to ``articles``, filled from it and kept in step by triggers."""
-    docs_metadata.create_all(conn)
+    docs_v2_metadata.create_all(conn)
     conn.execute(text(_BACKFILL))
     for ddl in _SQLITE_TRIGGERS if conn.dialect.name == "sqlite" else _PG_TRIGGERS:
         conn.execute(text(ddl))
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2]
+# Step 3: the facet columns. Triggers of step 2 are replaced by ones that also copy them.
+_SQLITE_V3 = (
+    "ALTER TABLE search_docs ADD COLUMN source VARCHAR(200)",
+    "ALTER TABLE search_docs ADD COLUMN province VARCHAR(100)",
+    "UPDATE search_docs SET (source, province) = (SELECT articles.source, "
+    "COALESCE(articles.province, articles.source_province) FROM articles WHERE articles.id = search_docs.article_id)",
+    "DROP TRIGGER search_docs_ins",
+    "DROP TRIGGER search_docs_upd",
+    "CREATE TRIGGER search_docs_ins AFTER INSERT ON articles BEGIN "
+    "INSERT OR REPLACE INTO search_docs (article_id, gid, published, published_date, level, relevant, page_type, source, province) VALUES (NEW.id, COALESCE(NEW.group_id, NEW.id), NEW.published, NEW.published_date, NEW.level, NEW.relevant, NEW.page_type, NEW.source, COALESCE(NEW.province, NEW.source_province)); END",
+    "CREATE TRIGGER search_docs_upd AFTER UPDATE OF id, group_id, published, published_date, level, relevant, page_type, source, province, source_province ON articles BEGIN "
+    "DELETE FROM search_docs WHERE article_id = OLD.id; "
+    "INSERT OR REPLACE INTO search_docs (article_id, gid, published, published_date, level, relevant, page_type, source, province) VALUES (NEW.id, COALESCE(NEW.group_id, NEW.id), NEW.published, NEW.published_date, NEW.level, NEW.relevant, NEW.page_type, NEW.source, COALESCE(NEW.province, NEW.source_province)); END",
+)
+
+_PG_V3 = (
+    "ALTER TABLE search_docs ADD COLUMN source VARCHAR(200), ADD COLUMN province VARCHAR(100)",
+    "UPDATE search_docs SET source = articles.source, "
+    "province = COALESCE(articles.province, articles.source_province) "
+    "FROM articles WHERE articles.id = search_docs.article_id",
+    "CREATE OR REPLACE FUNCTION search_docs_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP <> 'INSERT' THEN DELETE FROM search_docs WHERE article_id = OLD.id; END IF; "
+    "IF TG_OP <> 'DELETE' THEN INSERT INTO search_docs (article_id, gid, published, published_date, level, relevant, page_type, source, province) VALUES (NEW.id, COALESCE(NEW.group_id, NEW.id), NEW.published, NEW.published_date, NEW.level, NEW.relevant, NEW.page_type, NEW.source, COALESCE(NEW.province, NEW.source_province)); END IF; "
+    "RETURN NULL; END $$",
+    "DROP TRIGGER search_docs_upd ON articles",
+    "CREATE TRIGGER search_docs_upd AFTER UPDATE OF id, group_id, published, published_date, level, relevant, page_type, source, province, source_province ON articles "
+    "FOR EACH ROW EXECUTE FUNCTION search_docs_sync()",
+)
+
+
+def _v3(conn: Connection) -> None:
+    """``search_docs`` also carries source and shown province: facets never read ``articles``."""
+    for ddl in _SQLITE_V3 if conn.dialect.name == "sqlite" else _PG_V3:
+        conn.execute(text(ddl))
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 register_migrations("search", MIGRATIONS)
