@@ -59,3 +59,33 @@ def test_dask_cluster_gives_the_same_result_as_one_process(pg_url: str, tmp_path
     finally:
         executor.close()
         cluster_store.close()
+
+
+def test_pages_without_a_source_are_attributed_by_host(store: Store) -> None:
+    from lantoa.records import Source, SourceLevel
+
+    store.upsert_source(
+        Source("cong-tinh", "https://www.tinh.example.vn/", SourceLevel.PROVINCE, province="Nghệ An")
+    )
+    ingest(_pages([]), store)
+    by_title = {a.enriched.article.title: a for a in store.iter_articles()}
+    ours = [a for a in by_title.values() if a.enriched.article.source == "cong-tinh"]
+    assert len(ours) == 3  # the three pages served by tinh.example.vn
+    assert {a.source_level for a in ours} == {"province"}
+    other = by_title["Hội nghị tổng kết công tác thông tin đối ngoại năm 2025"]
+    assert other.enriched.article.source is None  # tuyengiao.example.vn is not that source
+
+
+def test_attribution_walks_up_to_a_parent_domain_and_keeps_a_given_source() -> None:
+    from dataclasses import replace
+
+    from lantoa.pipeline import attribute_source
+    from lantoa.records import Analysis, Article, EnrichedArticle
+
+    hosts = {"baochinhphu.vn": "baochinhphu"}
+    page = EnrichedArticle(Article(url="https://en.baochinhphu.vn/a-1.htm", title="T"), Analysis())
+    assert attribute_source(page, hosts).article.source == "baochinhphu"
+    given = replace(page, article=replace(page.article, source="khac"))
+    assert attribute_source(given, hosts).article.source == "khac"
+    elsewhere = replace(page, article=replace(page.article, url="https://vn.example.com/x"))
+    assert attribute_source(elsewhere, hosts).article.source is None

@@ -18,8 +18,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from lantoa.errors import LantoaError
 from lantoa.executors import Executor, InProcess
@@ -78,6 +79,30 @@ def process_item(item: FetchedPage | Failure) -> EnrichedArticle | Failure:
     return item if isinstance(item, Failure) else process_page(item)
 
 
+def source_hosts(store: Store) -> dict[str, str]:
+    """Host of each source's home page (without ``www.``) -> source name."""
+    hosts: dict[str, str] = {}
+    for source in store.list_sources():
+        host = (urlsplit(source.home_url).hostname or "").removeprefix("www.")
+        if host:
+            hosts.setdefault(host, source.name)
+    return hosts
+
+
+def attribute_source(enriched: EnrichedArticle, hosts: dict[str, str]) -> EnrichedArticle:
+    """Give an article with no source the source whose home host serves its URL (or a parent
+    domain of it), so pages ingested from files or URLs still count for their publisher's level."""
+    article = enriched.article
+    if article.source or not hosts:
+        return enriched
+    host = (urlsplit(article.url or article.fetched_url or "").hostname or "").removeprefix("www.")
+    while host:
+        if host in hosts:
+            return replace(enriched, article=replace(article, source=hosts[host]))
+        host = host.partition(".")[2]
+    return enriched
+
+
 def ingest(
     pages: Iterable[FetchedPage | Failure],
     store: Store,
@@ -91,12 +116,14 @@ def ingest(
     saving stays in this process, one transaction per article, in input order.
     """
     summary = IngestSummary()
+    hosts = source_hosts(store)
     for result in (executor or InProcess()).map(process_item, pages):
         if isinstance(result, Failure):
             store.record_failure(result)
             summary.failures[result.reason.split(":")[0][:80]] += 1
             log.warning("%s failed: %s", result.target, result.reason, extra={"stage": result.stage})
             continue
+        result = attribute_source(result, hosts)
         try:
             saved: SaveResult = store.save_article(result)
         except LantoaError as exc:
