@@ -234,14 +234,15 @@ def _facet_rows(c: Compiled, groups: bool) -> Select[Any]:
     else:
         base = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
         where.append(tsv_match(c.fts))
-    m = select(*cols).select_from(base).where(*where)
     if not groups:
-        return m
-    sub = m.subquery("f")
-    first = (sub.c.published.asc().nulls_last(), sub.c.id)
-    rn = func.row_number().over(partition_by=sub.c.gid, order_by=first).label("rn")
-    numbered = select(sub, rn).subquery("g")
-    return select(*(col for col in numbered.c if col.name != "rn")).where(numbered.c.rn == 1)
+        return select(*cols).select_from(base).where(*where)
+    # The per-group numbering sorts every match: it carries only (id, gid, published), and the
+    # facet columns are read for the chosen copies afterwards (SQLite 100k: 175 -> 114 ms).
+    first = (docs.c.published.asc().nulls_last(), docs.c.article_id)
+    rn = func.row_number().over(partition_by=docs.c.gid, order_by=first).label("rn")
+    numbered = select(docs.c.article_id.label("id"), rn).select_from(base).where(*where).subquery("g")
+    chosen = select(numbered.c.id).where(numbered.c.rn == 1).subquery("chosen")
+    return select(*cols).select_from(docs.join(chosen, chosen.c.id == docs.c.article_id))
 
 
 def _facets(conn: Connection, c: Compiled, groups: bool) -> Facets:
