@@ -122,12 +122,16 @@ def compute(store: Store, filters: ArticleFilter) -> Dashboard:
     where = _where(filters, since, until)
     theme_days: dict[str, list[int]] = {}
     with store.engine.connect() as conn:
-        q = (
-            select(th.c.slug, a.c.published_date, _groups())
+        # A story counts once, on the day of its earliest copy in the period (copies published
+        # either side of midnight must not count it twice).
+        first = (
+            select(th.c.slug, a.c.group_id, func.min(a.c.published_date).label("day"))
             .join(th, th.c.article_id == a.c.id)
             .where(*where)
-            .group_by(th.c.slug, a.c.published_date)
+            .group_by(th.c.slug, a.c.group_id)
+            .subquery()
         )
+        q = select(first.c.slug, first.c.day, func.count()).group_by(first.c.slug, first.c.day)
         for slug, day, n in conn.execute(q):
             if isinstance(day, str):
                 day = date.fromisoformat(day)
