@@ -89,3 +89,5 @@ def test_attribution_walks_up_to_a_parent_domain_and_keeps_a_given_source() -> N
     assert attribute_source(given, hosts).article.source == "khac"
     elsewhere = replace(page, article=replace(page.article, url="https://vn.example.com/x"))
     assert attribute_source(elsewhere, hosts).article.source is None
+    malformed = replace(page, article=replace(page.article, url="http://[::1"))
+    assert attribute_source(malformed, hosts).article.source is None

@@ -83,10 +83,19 @@ def source_hosts(store: Store) -> dict[str, str]:
     """Host of each source's home page (without ``www.``) -> source name."""
     hosts: dict[str, str] = {}
     for source in store.list_sources():
-        host = (urlsplit(source.home_url).hostname or "").removeprefix("www.")
+        host = _host(source.home_url)
         if host:
             hosts.setdefault(host, source.name)
     return hosts
+
+
+def _host(url: str) -> str:
+    """Lower-case host without ``www.``; empty for a malformed URL (never raises)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
 
 
 def attribute_source(enriched: EnrichedArticle, hosts: dict[str, str]) -> EnrichedArticle:
@@ -95,7 +104,7 @@ def attribute_source(enriched: EnrichedArticle, hosts: dict[str, str]) -> Enrich
     article = enriched.article
     if article.source or not hosts:
         return enriched
-    host = (urlsplit(article.url or article.fetched_url or "").hostname or "").removeprefix("www.")
+    host = _host(article.url or article.fetched_url or "")
     while host:
         if host in hosts:
             return replace(enriched, article=replace(article, source=hosts[host]))
