@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import click
 
@@ -28,6 +30,26 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(command: F) -> F:
+    """``--db`` on a subcommand: the same override as ``lantoa --db``, applied to the settings the
+    command receives, so commands read ``app.settings.db`` and never carry their own default."""
+
+    def apply(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value:
+            app = ctx.find_object(AppContext)
+            if app is not None:
+                app.settings = replace(app.settings, db=value)
+
+    return click.option(
+        "--db",
+        expose_value=False,
+        callback=apply,
+        help="Database (SQLite file or postgresql:// URL); default: setting `db`.",
+    )(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from lantoa.cli import AppContext, pass_app
+from lantoa.cli import AppContext, db_option, pass_app
 from lantoa.dedup.groups import DuplicateGroup, GroupMember, list_groups
 from lantoa.store.api import open_store
 
@@ -32,7 +32,7 @@ def _table(groups: list[DuplicateGroup]) -> None:
 
 
 @click.command("duplicates")
-@click.option("--db", help="Database (SQLite file or postgresql:// URL); default: setting `db`.")
+@db_option
 @click.option("--limit", type=int, default=50, show_default=True, help="Groups shown at most (0: all).")
 @click.option(
     "--format",
@@ -43,9 +43,9 @@ def _table(groups: list[DuplicateGroup]) -> None:
     help="table for people, jsonl (one group per line) for programs.",
 )
 @pass_app
-def duplicates_command(app: AppContext, db: str | None, limit: int, fmt: str) -> None:
+def duplicates_command(app: AppContext, limit: int, fmt: str) -> None:
     """List duplicate groups (largest first): canonical article (earliest published) and its copies."""
-    store = open_store(db or app.settings.db)
+    store = open_store(app.settings.db)
     try:
         groups = list_groups(store, limit or None)
     finally:

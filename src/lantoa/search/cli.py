@@ -10,19 +10,18 @@ from contextlib import contextmanager
 
 import click
 
-from lantoa.cli import AppContext, pass_app
+from lantoa.cli import AppContext, db_option, pass_app
 from lantoa.search.engine import SearchHit, iter_search, search
 from lantoa.search.saved import delete_search, get_search, list_searches, save_search
 from lantoa.store.api import Store, open_store
 
 FORMATS = ("table", "jsonl", "csv")
 CSV_FIELDS = ("id", "url", "title", "published", "source", "themes", "score", "snippet", "duplicates")
-_DB_HELP = "Database (SQLite file or postgresql:// URL); default: setting `db`."
 
 
 @contextmanager
-def _store(app: AppContext, db: str | None) -> Iterator[Store]:
-    store = open_store(db or app.settings.db)
+def _store(app: AppContext) -> Iterator[Store]:
+    store = open_store(app.settings.db)
     try:
         yield store
     finally:
@@ -79,7 +78,7 @@ def _run(store: Store, query: str, fmt: str, limit: int | None, offset: int, sor
 
 
 _query_options = [
-    click.option("--db", help=_DB_HELP),
+    db_option,
     click.option("--limit", type=int, default=20, show_default=True, help="Results to show (0..1000)."),
     click.option("--offset", type=int, default=0, show_default=True, help="Results to skip (pagination)."),
     click.option("--all", "all_", is_flag=True, help="Every result, streamed with no cap (for exports)."),
@@ -112,14 +111,14 @@ def _with_query_options(f):  # type: ignore[no-untyped-def]
 @_with_query_options
 @pass_app
 def search_command(
-    app: AppContext, query: str, db: str | None, limit: int, offset: int, all_: bool, sort: str, fmt: str
+    app: AppContext, query: str, limit: int, offset: int, all_: bool, sort: str, fmt: str
 ) -> None:
     """Search articles: words with or without diacritics, "phrases", AND/OR/NOT, fields.
 
     Example: lantoa search '"thông tin đối ngoại" theme:bien-dao date:2024-01..2024-06'.
     docs/search.md lists every field.
     """
-    with _store(app, db) as store:
+    with _store(app) as store:
         _run(store, query, fmt, limit, offset, sort, all_)
 
 
@@ -131,25 +130,23 @@ def searches_group() -> None:
 @searches_group.command("save")
 @click.argument("name")
 @click.argument("query")
-@click.option("--db", help=_DB_HELP)
+@db_option
 @click.option("--owner", help="User the search belongs to (default: shared).")
 @click.option("--replace", is_flag=True, help="Overwrite a saved search of the same name.")
 @pass_app
-def save_command(
-    app: AppContext, name: str, query: str, db: str | None, owner: str | None, replace: bool
-) -> None:
+def save_command(app: AppContext, name: str, query: str, owner: str | None, replace: bool) -> None:
     """Save QUERY under NAME (the query is checked first)."""
-    with _store(app, db) as store:
+    with _store(app) as store:
         saved = save_search(store, name, query, owner=owner, replace=replace)
     click.echo(f"saved '{saved.name}': {saved.query}")
 
 
 @searches_group.command("list")
-@click.option("--db", help=_DB_HELP)
+@db_option
 @pass_app
-def list_command(app: AppContext, db: str | None) -> None:
+def list_command(app: AppContext) -> None:
     """Saved searches, by name."""
-    with _store(app, db) as store:
+    with _store(app) as store:
         for s in list_searches(store):
             click.echo(f"{s.name}\t{s.query}")
 
@@ -158,21 +155,19 @@ def list_command(app: AppContext, db: str | None) -> None:
 @click.argument("name")
 @_with_query_options
 @pass_app
-def run_command(
-    app: AppContext, name: str, db: str | None, limit: int, offset: int, all_: bool, sort: str, fmt: str
-) -> None:
+def run_command(app: AppContext, name: str, limit: int, offset: int, all_: bool, sort: str, fmt: str) -> None:
     """Run the saved search NAME (same options as `lantoa search`)."""
-    with _store(app, db) as store:
+    with _store(app) as store:
         _run(store, get_search(store, name).query, fmt, limit, offset, sort, all_)
 
 
 @searches_group.command("delete")
 @click.argument("name")
-@click.option("--db", help=_DB_HELP)
+@db_option
 @pass_app
-def delete_command(app: AppContext, name: str, db: str | None) -> None:
+def delete_command(app: AppContext, name: str) -> None:
     """Delete the saved search NAME."""
-    with _store(app, db) as store:
+    with _store(app) as store:
         delete_search(store, name)
     click.echo(f"deleted '{name}'")
 

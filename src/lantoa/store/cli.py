@@ -7,7 +7,7 @@ import re
 import click
 from sqlalchemy import func, select
 
-from lantoa.cli import AppContext, pass_app
+from lantoa.cli import AppContext, db_option, pass_app
 from lantoa.store.api import open_store
 from lantoa.store.migrations import current_versions
 from lantoa.store.schema import articles, dup_groups, failures, pages, sources
@@ -24,11 +24,11 @@ def db_group() -> None:
 
 
 @db_group.command("migrate")
-@click.option("--db", help="Database (SQLite file or postgresql:// URL); default: setting `db`.")
+@db_option
 @pass_app
-def migrate_command(app: AppContext, db: str | None) -> None:
+def migrate_command(app: AppContext) -> None:
     """Apply pending schema migrations of every component (safe to run again)."""
-    url = db or app.settings.db
+    url = app.settings.db
     store = open_store(url, migrate=False)
     try:
         applied = store.migrate()
@@ -38,11 +38,11 @@ def migrate_command(app: AppContext, db: str | None) -> None:
 
 
 @db_group.command("info")
-@click.option("--db", help="Database (SQLite file or postgresql:// URL); default: setting `db`.")
+@db_option
 @pass_app
-def info_command(app: AppContext, db: str | None) -> None:
+def info_command(app: AppContext) -> None:
     """Backend, schema versions and row counts."""
-    url = db or app.settings.db
+    url = app.settings.db
     store = open_store(url, migrate=False)
     try:
         versions = current_versions(store.engine)

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import click
 
-from lantoa.cli import AppContext, pass_app
+from lantoa.cli import AppContext, db_option, pass_app
 from lantoa.store.api import open_store
 from lantoa.web import schema as _schema  # noqa: F401 - registers the "web" migrations
 from lantoa.web.users import Role, UserService
 
-DB_HELP = "Database (SQLite file or postgresql:// URL); default: setting `db`."
-
 
 @click.command("serve")
-@click.option("--db", help=DB_HELP)
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--no-alerts", is_flag=True, help="Do not run the alert dispatcher loop in this process.")
 @pass_app
-def serve_command(app: AppContext, db: str | None, host: str, port: int, no_alerts: bool) -> None:
+def serve_command(app: AppContext, host: str, port: int, no_alerts: bool) -> None:
     """Serve the web app and API (alerts are checked every `alert_interval_s` seconds)."""
     import uvicorn
 
     from lantoa.web.app import create_app
 
-    settings = dataclasses.replace(app.settings, db=db or app.settings.db)
-    web = create_app(settings, run_alerts=not no_alerts)
+    web = create_app(app.settings, run_alerts=not no_alerts)
     users = web.state.users
     if users.count() == 0:
         click.echo("No user yet: create the first admin with `lantoa users add NAME --role admin`.", err=True)
@@ -40,8 +35,8 @@ def users_group() -> None:
     """Accounts of the web app: add, change a password, list."""
 
 
-def _service(app: AppContext, db: str | None) -> UserService:
-    store = open_store(db or app.settings.db)
+def _service(app: AppContext) -> UserService:
+    store = open_store(app.settings.db)
     return UserService(store.engine)
 
 
@@ -76,7 +71,7 @@ def _service(app: AppContext, db: str | None) -> UserService:
     show_default=True,
     help="Level of the agency when it is created.",
 )
-@click.option("--db", help=DB_HELP)
+@db_option
 @pass_app
 def users_add(
     app: AppContext,
@@ -86,10 +81,9 @@ def users_add(
     password: str,
     agency: str | None,
     agency_level: str,
-    db: str | None,
 ) -> None:
     """Create a user (the first admin is created this way)."""
-    service = _service(app, db)
+    service = _service(app)
     if agency and agency not in {a.name for a in service.list_agencies()}:
         service.add_agency(agency, agency_level)
     user = service.add(username, password, Role(role), lang, agency=agency)
@@ -105,20 +99,20 @@ def users_add(
     confirmation_prompt=True,
     help="New password (asked when not given).",
 )
-@click.option("--db", help=DB_HELP)
+@db_option
 @pass_app
-def users_passwd(app: AppContext, username: str, password: str, db: str | None) -> None:
+def users_passwd(app: AppContext, username: str, password: str) -> None:
     """Change a user's password; their open sessions are closed."""
-    _service(app, db).set_password(username, password)
+    _service(app).set_password(username, password)
     click.echo(f"password of {username} changed")
 
 
 @users_group.command("list")
-@click.option("--db", help=DB_HELP)
+@db_option
 @pass_app
-def users_list(app: AppContext, db: str | None) -> None:
+def users_list(app: AppContext) -> None:
     """List users with their role."""
-    for user in _service(app, db).list():
+    for user in _service(app).list():
         state = "" if user.active else " (disabled)"
         click.echo(f"{user.username}\t{user.role.value}\t{user.lang}\t{user.created_at:%Y-%m-%d}{state}")
 
@@ -129,14 +123,14 @@ def alerts_group() -> None:
 
 
 @alerts_group.command("run")
-@click.option("--db", help=DB_HELP)
+@db_option
 @pass_app
-def alerts_run(app: AppContext, db: str | None) -> None:
+def alerts_run(app: AppContext) -> None:
     """One pass: check every active alert, then send due e-mails and webhooks."""
     from lantoa.web.alerts import check_alerts
     from lantoa.web.delivery import Dispatcher
 
-    store = open_store(db or app.settings.db)
+    store = open_store(app.settings.db)
     try:
         events = check_alerts(store.engine, store)
         summary = Dispatcher(store.engine, app.settings).run_once()
