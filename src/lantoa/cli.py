@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -18,6 +19,9 @@ from lantoa import __version__
 from lantoa.config import Settings
 from lantoa.errors import LantoaError
 from lantoa.log import setup_logging
+
+if TYPE_CHECKING:
+    from lantoa.store.api import Store
 
 STAGES = ("collect", "extract", "language", "store", "dedup", "search", "web", "coordinate", "report")
 
@@ -27,6 +31,17 @@ class AppContext:
     """What every command receives: the settings, resolved once."""
 
     settings: Settings
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        """The store named by the settings, migrated, closed when the block ends."""
+        from lantoa.store.api import open_store
+
+        store = open_store(self.settings.db)
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 pass_app = click.make_pass_decorator(AppContext)

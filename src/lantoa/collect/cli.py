@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import IO, TypeVar
 
@@ -17,18 +16,9 @@ from lantoa.collect.sources import load_sources, parse_source, source_to_toml
 from lantoa.errors import NotFound
 from lantoa.pipeline import IngestSummary
 from lantoa.records import CrawlSettings, SourceLevel
-from lantoa.store.api import ArticleFilter, Store, StoredArticle, open_store
+from lantoa.store.api import ArticleFilter, StoredArticle
 
 T = TypeVar("T")
-
-
-@contextmanager
-def _store(app: AppContext) -> Iterator[Store]:
-    store = open_store(app.settings.db)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _progress(items: Iterable[T]) -> Iterable[T]:
@@ -73,7 +63,7 @@ def ingest_command(
 
     Prints a summary line; exits with status 1 when some inputs failed (the rest is stored).
     """
-    with _store(app) as store:
+    with app.store() as store:
         summary = ingest_targets(
             list(targets), store, app.settings, source=source, workers=workers, progress=_progress
         )
@@ -103,7 +93,7 @@ def crawl_command(
 
     A killed crawl resumes where it stopped; pages already stored are not fetched again.
     """
-    with _store(app) as store:
+    with app.store() as store:
         if mode == "watch":
             summary = crawl_watch(
                 store,
@@ -142,7 +132,7 @@ def sources_group() -> None:
 @pass_app
 def sources_list(app: AppContext) -> None:
     """Every source with its level, province, feeds and health."""
-    with _store(app) as store:
+    with app.store() as store:
         sources = ensure_sources(store, app.settings)
         health = {h.name: h for h in store.source_health()}
     click.echo(
@@ -164,7 +154,7 @@ def sources_list(app: AppContext) -> None:
 @pass_app
 def sources_show(app: AppContext, name: str) -> None:
     """One source as TOML (the sources-file form), then its health."""
-    with _store(app) as store:
+    with app.store() as store:
         ensure_sources(store, app.settings)
         source = store.get_source(name)
         health = next((h for h in store.source_health() if h.name == name), None)
@@ -229,7 +219,7 @@ def sources_add(
     if province:
         data["province"] = province
     source = parse_source(data, "source")
-    with _store(app) as store:
+    with app.store() as store:
         ensure_sources(store, app.settings)
         store.upsert_source(source)
     click.echo(f"added source {name}")
@@ -240,7 +230,7 @@ def sources_add(
 @pass_app
 def sources_remove(app: AppContext, name: str) -> None:
     """Remove a source (its stored articles stay)."""
-    with _store(app) as store:
+    with app.store() as store:
         store.get_source(name)
         store.delete_source(name)
     click.echo(f"removed source {name}")
@@ -252,14 +242,14 @@ def sources_remove(app: AppContext, name: str) -> None:
 def sources_import(app: AppContext, file: str) -> None:
     """Add or update every source of a TOML or YAML sources file (all or nothing)."""
     sources = load_sources(file)
-    with _store(app) as store:
+    with app.store() as store:
         for source in sources:
             store.upsert_source(source)
     click.echo(f"imported {len(sources)} source(s) from {file}")
 
 
 def _set_paused(app: AppContext, name: str, paused: bool) -> None:
-    with _store(app) as store:
+    with app.store() as store:
         ensure_sources(store, app.settings)
         try:
             source = store.get_source(name)
@@ -311,7 +301,7 @@ def articles_group() -> None:
 @pass_app
 def articles_list(app: AppContext, limit: int, source: str | None, fmt: str) -> None:
     """Newest articles first."""
-    with _store(app) as store:
+    with app.store() as store:
         articles = store.iter_articles(ArticleFilter(source=source), limit=limit)
         if fmt == "jsonl":
             write_jsonl(articles, sys.stdout)
@@ -333,7 +323,7 @@ def articles_list(app: AppContext, limit: int, source: str | None, fmt: str) -> 
 @pass_app
 def articles_show(app: AppContext, article_id: int, fmt: str) -> None:
     """One article in full."""
-    with _store(app) as store:
+    with app.store() as store:
         stored = store.get_article(article_id)
     if fmt == "json":
         write_jsonl([stored], sys.stdout)
@@ -362,7 +352,7 @@ def articles_export(
     """Export every stored article, streamed (no cap), as JSONL or CSV."""
     writer: Callable[[Iterable[StoredArticle], IO[str]], int] = write_jsonl if fmt == "jsonl" else write_csv
     filters = ArticleFilter(source=source, include_listings=include_listings)
-    with _store(app) as store:
+    with app.store() as store:
         if output:
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 count = writer(store.iter_articles(filters), fh)

@@ -8,7 +8,6 @@ import click
 
 from lantoa.cli import AppContext, db_option, pass_app
 from lantoa.dedup.groups import DuplicateGroup, GroupMember, list_groups
-from lantoa.store.api import open_store
 
 
 def _member_json(m: GroupMember) -> dict[str, object]:
@@ -45,11 +44,8 @@ def _table(groups: list[DuplicateGroup]) -> None:
 @pass_app
 def duplicates_command(app: AppContext, limit: int, fmt: str) -> None:
     """List duplicate groups (largest first): canonical article (earliest published) and its copies."""
-    store = open_store(app.settings.db)
-    try:
+    with app.store() as store:
         groups = list_groups(store, limit or None)
-    finally:
-        store.close()
     if fmt == "jsonl":
         for g in groups:
             record = {

@@ -5,27 +5,17 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 import click
 
 from lantoa.cli import AppContext, db_option, pass_app
 from lantoa.search.engine import SearchHit, iter_search, search
 from lantoa.search.saved import delete_search, get_search, list_searches, save_search
-from lantoa.store.api import Store, open_store
+from lantoa.store.api import Store
 
 FORMATS = ("table", "jsonl", "csv")
 CSV_FIELDS = ("id", "url", "title", "published", "source", "themes", "score", "snippet", "duplicates")
-
-
-@contextmanager
-def _store(app: AppContext) -> Iterator[Store]:
-    store = open_store(app.settings.db)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def hit_record(hit: SearchHit) -> dict[str, object]:
@@ -118,7 +108,7 @@ def search_command(
     Example: lantoa search '"thông tin đối ngoại" theme:bien-dao date:2024-01..2024-06'.
     docs/search.md lists every field.
     """
-    with _store(app) as store:
+    with app.store() as store:
         _run(store, query, fmt, limit, offset, sort, all_)
 
 
@@ -136,7 +126,7 @@ def searches_group() -> None:
 @pass_app
 def save_command(app: AppContext, name: str, query: str, owner: str | None, replace: bool) -> None:
     """Save QUERY under NAME (the query is checked first)."""
-    with _store(app) as store:
+    with app.store() as store:
         saved = save_search(store, name, query, owner=owner, replace=replace)
     click.echo(f"saved '{saved.name}': {saved.query}")
 
@@ -146,7 +136,7 @@ def save_command(app: AppContext, name: str, query: str, owner: str | None, repl
 @pass_app
 def list_command(app: AppContext) -> None:
     """Saved searches, by name."""
-    with _store(app) as store:
+    with app.store() as store:
         for s in list_searches(store):
             click.echo(f"{s.name}\t{s.query}")
 
@@ -157,7 +147,7 @@ def list_command(app: AppContext) -> None:
 @pass_app
 def run_command(app: AppContext, name: str, limit: int, offset: int, all_: bool, sort: str, fmt: str) -> None:
     """Run the saved search NAME (same options as `lantoa search`)."""
-    with _store(app) as store:
+    with app.store() as store:
         _run(store, get_search(store, name).query, fmt, limit, offset, sort, all_)
 
 
@@ -167,7 +157,7 @@ def run_command(app: AppContext, name: str, limit: int, offset: int, all_: bool,
 @pass_app
 def delete_command(app: AppContext, name: str) -> None:
     """Delete the saved search NAME."""
-    with _store(app) as store:
+    with app.store() as store:
         delete_search(store, name)
     click.echo(f"deleted '{name}'")
 
