@@ -1,8 +1,10 @@
-"""``lantoa duplicates``: the duplicate groups found at ingest, canonical article first."""
+"""``lantoa duplicates``: the duplicate groups found at ingest, canonical article first;
+``--rebuild`` re-groups every stored article in one pass (``lantoa.dedup.rebuild``)."""
 
 from __future__ import annotations
 
 import json
+import os
 
 import click
 
@@ -30,6 +32,18 @@ def _table(groups: list[DuplicateGroup]) -> None:
             click.echo(f"    #{m.id} {mday} [{m.source or '—'}] {m.title}  {m.url or ''}")
 
 
+def _rebuild(app: AppContext, workers: int) -> None:
+    from lantoa.dedup.rebuild import rebuild_groups
+
+    with app.store() as store:
+        r = rebuild_groups(store, workers)
+    took = " · ".join(f"{k} {v:.1f} s" for k, v in r.seconds.items())
+    click.echo(
+        f"{r.articles} bài · {r.groups} nhóm trùng ({r.grouped} bài) · {r.moved} bài đổi nhóm · {took}"
+    )
+    click.echo("written: " + ", ".join(f"{k} {v}" for k, v in r.rows_written.items()))
+
+
 @click.command("duplicates")
 @db_option
 @click.option("--limit", type=int, default=50, show_default=True, help="Groups shown at most (0: all).")
@@ -41,9 +55,23 @@ def _table(groups: list[DuplicateGroup]) -> None:
     show_default=True,
     help="table for people, jsonl (one group per line) for programs.",
 )
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Re-group every stored article in one pass (same decisions as ingest; safe to re-run).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes computing fingerprints for --rebuild (default: CPU cores).",
+)
 @pass_app
-def duplicates_command(app: AppContext, limit: int, fmt: str) -> None:
+def duplicates_command(app: AppContext, limit: int, fmt: str, rebuild: bool, workers: int | None) -> None:
     """List duplicate groups (largest first): canonical article (earliest published) and its copies."""
+    if rebuild:
+        _rebuild(app, workers or os.cpu_count() or 1)
+        return
     with app.store() as store:
         groups = list_groups(store, limit or None)
     if fmt == "jsonl":
