@@ -78,9 +78,18 @@ def _batches(items: Iterable[BenchArticle], size: int) -> Iterable[list[BenchArt
 
 
 def load(store: Store, n: int) -> dict[str, float]:
-    """Bulk-insert article rows, then index them; return timings."""
+    """Bulk-insert article rows, then index them; return timings.
+
+    PostgreSQL: the GIN index is dropped for the load and built once at the end (the usual way to
+    bulk-load a GIN-indexed table: one sorted build instead of a million pending-list merges);
+    its build time is part of ``index_s``.
+    """
     now = datetime.now(UTC)
     t_rows = t_index = 0.0
+    postgres = store.engine.dialect.name == "postgresql"
+    if postgres:
+        with store.engine.begin() as conn:
+            conn.execute(text("DROP INDEX ix_search_tsv_gin"))
     groups: dict[int, list[tuple[int, Any]]] = {}
     for batch in _batches(generate(n), BATCH):
         docs = [(a, enriched(a)) for a in batch]
@@ -121,6 +130,13 @@ def load(store: Store, n: int) -> dict[str, float]:
     with store.engine.begin() as conn:
         for i in range(0, len(dup), 5000):
             conn.execute(insert(dup_groups), dup[i : i + 5000])
+    if postgres:
+        t0 = time.perf_counter()
+        with store.engine.begin() as conn:
+            conn.execute(text("SET LOCAL maintenance_work_mem = '2GB'"))
+            conn.execute(text("CREATE INDEX ix_search_tsv_gin ON search_tsv USING gin (tsv)"))
+        t_index += time.perf_counter() - t0
+    with store.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     return {"rows_s": t_rows, "index_s": t_index, "groups": len(groups)}
 

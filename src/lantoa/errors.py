@@ -33,6 +33,10 @@ class StoreError(LantoaError):
     """The database refused an operation or is unreachable."""
 
 
+class IndexStateError(StoreError):
+    """The search index no longer matches the stored articles (rebuild it)."""
+
+
 class NotFound(LantoaError):
     """The requested record does not exist."""
 

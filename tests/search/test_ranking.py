@@ -1,18 +1,18 @@
-"""Top-k ranking (``lantoa.search.ranking``) must give exactly the pages of the full window query.
+"""Pages cut from the result window (``lantoa.search.ranking``) against the full ranking.
 
-The windows are shrunk to one match so that every path runs on a small corpus: a full window
-cut at a tied score, growth, and the separate group count.
+When the window holds every match, pages, totals and facets must equal those of ranking every
+match in SQL; when it does not, the page must come from the newest matches only and say that
+its total is a lower bound.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select, text, update
 
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
-from lantoa.search import engine, ranking, schema, search
+from lantoa.search import engine, schema, search
 from lantoa.search.schema import search_docs
 from lantoa.store.api import Store
 from lantoa.store.schema import articles, schema_versions
@@ -55,25 +55,58 @@ def _reference(store: Store, query: str, limit: int, offset: int) -> list[tuple[
     return [(int(r.id), round(float(r.score), 6)) for r in rows]
 
 
-def test_top_k_pages_equal_the_full_ranking(
-    store: Store, corpus: dict[str, int], monkeypatch: pytest.MonkeyPatch
+def _reference(store: Store, query: str, sort: str, limit: int, offset: int) -> list[tuple[int, float]]:
+    """The page from ranking every match in SQL (the statement exports stream)."""
+    _, compiled = engine._prepare(store, query)
+    ranked = engine._ranked(engine._matches(compiled), sort, True)  # type: ignore[arg-type]
+    with engine._connect(store, compiled) as conn:
+        rows = conn.execute(engine._hit_rows(ranked, sort, limit, offset)).all()  # type: ignore[arg-type]
+    return [(int(r.id), round(float(r.score), 6)) for r in rows]
+
+
+def test_pages_equal_the_full_ranking_when_the_window_holds_every_match(
+    store: Store, corpus: dict[str, int]
 ) -> None:
     _copies(store)
-    monkeypatch.setattr(ranking, "FIRST_WINDOW", 1)
-    monkeypatch.setattr(ranking, "WINDOW_PER_HIT", 1)
-    monkeypatch.setattr(ranking, "GROWTH", 2)
     grouped = 0
     for query in QUERIES:
         total = engine.count(store, query)
+        matches = engine.count(store, query, groups=False)
         assert total > 0, query
-        for limit in (1, 2, 3):
-            for offset in range(0, total + 1, limit):
-                result = search(store, query, limit=limit, offset=offset, facets=False)
-                assert result.total == total, (query, limit, offset)
-                got = [(h.id, h.score) for h in result.hits]
-                assert got == _reference(store, query, limit, offset), (query, limit, offset)
-                grouped += sum(h.duplicates for h in result.hits)
+        for window in (matches, matches + 5):
+            for sort in ("relevance", "date"):
+                for limit in (1, 2, 3):
+                    for offset in range(0, total + 1, limit):
+                        result = search(
+                            store, query, sort=sort, limit=limit, offset=offset, window=window, facets=False
+                        )  # type: ignore[arg-type]
+                        assert (result.total, result.total_exact) == (total, True), (query, window, offset)
+                        got = [(h.id, h.score) for h in result.hits]
+                        assert got == _reference(store, query, sort, limit, offset), (query, sort, offset)
+                        grouped += sum(h.duplicates for h in result.hits)
     assert grouped > 0  # the copies were collapsed into groups on some pages
+
+
+def test_a_window_smaller_than_the_matches_ranks_the_newest_and_says_so(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    _copies(store)
+    query = "dang"
+    matches = engine.count(store, query, groups=False)
+    assert matches >= 6
+    _, compiled = engine._prepare(store, query)
+    with engine._connect(store, compiled) as conn:
+        every = conn.execute(engine._matches(compiled)).all()
+    newest = sorted(every, key=lambda r: (r.published is not None, r.published, r.id), reverse=True)[:3]
+    result = search(store, query, window=3, limit=10)
+    assert not result.total_exact and 1 <= result.total <= 3
+    assert {h.id for h in result.hits} <= {int(r.id) for r in newest}
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert result.facets is not None and sum(f.count for f in result.facets.level) == result.total
+    assert search(store, query, window=matches).total_exact
+    by_date = search(store, query, window=3, sort="date", limit=10, groups=False)
+    assert [h.id for h in by_date.hits] == [int(r.id) for r in newest]
 
 
 def test_search_docs_mirror_articles_after_saves_regrouping_and_updates(
@@ -146,7 +179,7 @@ def test_step_3_fills_the_facet_columns_of_a_step_2_database(store: Store, corpu
         for ddl in triggers:
             conn.execute(text(ddl))
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=2))
-    assert store.migrate() == ["search v3"]
+    assert store.migrate() == ["search v3", "search v4"]
     with store.engine.connect() as conn:
         want = sorted(
             tuple(r)
@@ -169,3 +202,24 @@ def test_step_3_fills_the_facet_columns_of_a_step_2_database(store: Store, corpu
     assert result.facets is not None and [(f.value, f.count) for f in result.facets.source] == [
         ("Báo Quảng Ngãi", 1)
     ]
+
+
+def test_step_4_rekeys_and_reindexes_an_older_full_text_index(store: Store, corpus: dict[str, int]) -> None:
+    """A database indexed before step 4 (no syllable pairs, not date keyed) gives the same results."""
+    queries = ("hoi nghi", '"thông tin đối ngoại"', "dang date:2024", '"ngu dan" OR vang')
+    before = [[h.id for h in search(store, q, sort="date").hits] for q in queries]
+    with store.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("DROP TABLE search_fts"))
+            conn.execute(text("DROP TABLE search_fts_rowids"))
+            conn.execute(text(schema._FTS5_DDL))
+            conn.execute(
+                text("INSERT INTO search_fts (rowid, exact, folded) SELECT id, title, title FROM articles")
+            )
+        else:
+            conn.execute(text("DROP INDEX ix_search_tsv_sort_key"))
+            conn.execute(text("ALTER TABLE search_tsv DROP COLUMN sort_key"))
+        conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=3))
+    assert store.migrate() == ["search v4"]
+    assert [[h.id for h in search(store, q, sort="date").hits] for q in queries] == before
+    assert all(before)

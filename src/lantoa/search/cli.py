@@ -33,7 +33,7 @@ def hit_record(hit: SearchHit) -> dict[str, object]:
     }
 
 
-def _emit(hits: Iterable[SearchHit], fmt: str, total: int | None) -> int:
+def _emit(hits: Iterable[SearchHit], fmt: str, total: str | None) -> int:
     shown = 0
     if fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS)
@@ -64,7 +64,12 @@ def _run(store: Store, query: str, fmt: str, limit: int | None, offset: int, sor
         _emit(hits, fmt, None)
         return
     result = search(store, query, sort=sort, limit=limit, offset=offset, facets=False)  # type: ignore[arg-type]
-    _emit(result.hits, fmt, result.total)
+    total = (
+        str(result.total)
+        if result.total_exact
+        else f"≥ {result.total} (in the newest {result.window} matches; --all streams every one)"
+    )
+    _emit(result.hits, fmt, total)
 
 
 _query_options = [

@@ -1,11 +1,12 @@
-"""Running a search: ranked and paged hits, totals and facets counted by duplicate group.
+"""Running a search: a page of hits, the total and facets, counted by duplicate group.
 
-One "matches" query (full-text match joined to the narrow ``search_docs``, filters applied) is
-the base of the page of hits and the total. Facets count a second, unscored form of the same
-match set (``_facet_rows``), materialised once per request and grouped five ways, never reading
-the wide ``articles`` table. With ``groups`` (the default) a story republished by forty sites is
-one hit (its best-ranked copy, carrying the count of its duplicates) and counts once in the
-total and in every facet.
+A page is cut from the result window (``lantoa.search.ranking``): the newest ``window`` matches
+(full-text match joined to the narrow ``search_docs``, filters applied), read in the index's
+date order and scored, then collapsed into duplicate groups in Python. Totals and facets count
+the same window: exact whenever the query has no more matches than the window, a lower bound
+(``total_exact`` false) otherwise. Exports (``iter_search``) and ``count`` read every match.
+With ``groups`` (the default) a story republished by forty sites is one hit (its best-ranked
+copy, carrying the count of its duplicates) and counts once in the total and in every facet.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, literal, literal_column, select, union_all
+from sqlalchemy import Select, func, literal, literal_column, select
 from sqlalchemy.engine import Connection
 
 from lantoa.errors import InputError
 from lantoa.records import VN_TZ
+from lantoa.search import ranking
+from lantoa.search.index import fts_article_id
 from lantoa.search.query import Node, parse
-from lantoa.search.ranking import top_groups
+from lantoa.search.ranking import DEFAULT_WINDOW, Candidate
 from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
 from lantoa.search.snippet import SnippetPart, highlight_keys, make_snippet, render
 from lantoa.search.sql import BM25_WEIGHTS, Compiled, compile_query, fts5_match, tsv_match
@@ -78,11 +81,15 @@ class SearchResult:
     query: str
     hits: tuple[SearchHit, ...]
     total: int
-    """Matching duplicate groups (or articles when ``groups=False``)."""
+    """Matching duplicate groups (or articles when ``groups=False``); with ``total_exact``
+    false, those among the newest ``window`` matches: the query has more."""
     facets: Facets | None
     offset: int
     limit: int
     sort: Sort
+    total_exact: bool = True
+    window: int = DEFAULT_WINDOW
+    """Matches ranked, counted and faceted at most (pages end there)."""
 
 
 def _check(sort: str, limit: int | None, offset: int) -> None:
@@ -94,14 +101,27 @@ def _check(sort: str, limit: int | None, offset: int) -> None:
         raise InputError(f"offset must not be negative ({offset})")
 
 
-def _month(dialect: str) -> Any:
-    if dialect == "sqlite":
-        return func.substr(search_docs.c.published_date, 1, 7)
-    return func.to_char(search_docs.c.published_date, "YYYY-MM")
+def _fts_join(c: Compiled) -> tuple[Any, list[Any], Any]:
+    """(FROM clause, match and key-range conditions, index key column) of a full-text query."""
+    docs = search_docs
+    low, high = c.key_range
+    if c.dialect == "sqlite":
+        joined = search_fts.join(docs, docs.c.article_id == fts_article_id())
+        where = [fts5_match(str(c.fts))]
+        key = search_fts.c.rowid
+    else:
+        joined = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
+        where = [tsv_match(c.fts)]
+        key = search_tsv.c.sort_key
+    if low is not None:
+        where.append(key >= low)
+    if high is not None:
+        where.append(key < high)
+    return joined, where, key
 
 
 def _matches(c: Compiled) -> Select[Any]:
-    """(id, gid, published, score) of every matching article.
+    """(id, gid, published, score) of every matching article (exports, counts, alerts).
 
     Filters, dates and groups come from the narrow ``search_docs`` (a row lookup per match that
     does not walk past an article body).
@@ -112,13 +132,39 @@ def _matches(c: Compiled) -> Select[Any]:
     if c.fts is None:  # listing pages are never indexed, so only filter-only queries need this
         where.append(docs.c.page_type == "article")
         return select(*cols, literal(0.0).label("score")).select_from(docs).where(*where)
+    joined, fts_where, _ = _fts_join(c)
     if c.dialect == "sqlite":
         score = (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
-        joined = search_fts.join(docs, docs.c.article_id == search_fts.c.rowid)
-        return select(*cols, score).select_from(joined).where(fts5_match(c.fts), *where)
-    score = func.ts_rank(search_tsv.c.tsv, c.fts).label("score")
-    joined = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
-    return select(*cols, score).select_from(joined).where(tsv_match(c.fts), *where)
+    else:
+        score = func.ts_rank(search_tsv.c.tsv, c.fts).label("score")
+    return select(*cols, score).select_from(joined).where(*fts_where, *where)
+
+
+def _window_query(c: Compiled, size: int) -> Select[Any]:
+    """The newest ``size + 1`` matches with their scores (see ``lantoa.search.ranking``).
+
+    SQLite walks the FTS5 index backwards by rowid (= sort key) and stops: ``bm25`` runs for the
+    rows returned only. PostgreSQL finds the matches through GIN, keeps the newest by
+    ``sort_key`` without reading a tsvector, then ranks only those.
+    """
+    docs = search_docs
+    cols: list[Any] = [docs.c.article_id.label("id"), docs.c.gid.label("gid"), docs.c.published]
+    if c.fts is None:
+        by_date = (docs.c.published.desc().nulls_last(), docs.c.article_id.desc())
+        return _matches(c).order_by(*by_date).limit(size + 1)
+    joined, fts_where, key = _fts_join(c)
+    if c.dialect == "sqlite":
+        return _matches(c).order_by(key.desc()).limit(size + 1)
+    newest = (
+        select(*cols, search_tsv.c.tsv)
+        .select_from(joined)
+        .where(*fts_where, *c.where)
+        .order_by(key.desc())
+        .limit(size + 1)
+        .subquery("w")
+    )
+    score = func.ts_rank(newest.c.tsv, c.fts).label("score")
+    return select(newest.c.id, newest.c.gid, newest.c.published, score)
 
 
 def _order(cols: Any, sort: Sort) -> tuple[Any, ...]:
@@ -205,74 +251,17 @@ def _hits(conn: Connection, rows: Sequence[Any], keys: frozenset[str]) -> list[S
     return hits
 
 
-def _facet_rows(c: Compiled, groups: bool) -> Select[Any]:
-    """The rows facets count: every match, or with ``groups`` one copy per duplicate group.
-
-    No score is computed (no ``bm25``/``ts_rank``: ranking every match was most of a faceted
-    search's time) and only narrow tables are read. A group counts under the values of its
-    earliest published copy (NULL last, then lowest id): the copy a hit shows whenever scores
-    tie (every filter-only query, every ``sort=date`` page of equal scores), and one fixed
-    copy otherwise, so each story still counts once and facets add up to the total.
-    """
-    docs = search_docs
-    cols = (
-        docs.c.article_id.label("id"),
-        docs.c.gid,
-        docs.c.published,
-        docs.c.source,
-        docs.c.level,
-        docs.c.province,
-        _month(c.dialect).label("month"),
-    )
-    where = list(c.where)
-    base: Any = docs
-    if c.fts is None:
-        where.append(docs.c.page_type == "article")
-    elif c.dialect == "sqlite":
-        base = search_fts.join(docs, docs.c.article_id == search_fts.c.rowid)
-        where.append(fts5_match(c.fts))
-    else:
-        base = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
-        where.append(tsv_match(c.fts))
-    if not groups:
-        return select(*cols).select_from(base).where(*where)
-    # The per-group numbering sorts every match: it carries only (id, gid, published), and the
-    # facet columns are read for the chosen copies afterwards (SQLite 100k: 175 -> 114 ms).
-    first = (docs.c.published.asc().nulls_last(), docs.c.article_id)
-    rn = func.row_number().over(partition_by=docs.c.gid, order_by=first).label("rn")
-    numbered = select(docs.c.article_id.label("id"), rn).select_from(base).where(*where).subquery("g")
-    chosen = select(numbered.c.id).where(numbered.c.rn == 1).subquery("chosen")
-    return select(*cols).select_from(docs.join(chosen, chosen.c.id == docs.c.article_id))
-
-
-def _facets(conn: Connection, c: Compiled, groups: bool) -> Facets:
-    """Five GROUP BY counts over one materialised set of counted rows (see ``_facet_rows``)."""
-    m = _facet_rows(c, groups).cte("m")
-    if c.dialect == "postgresql":
-        m = m.prefix_with("MATERIALIZED")
-    n = func.count().label("n")
-    parts = [
-        select(literal(name).label("facet"), m.c[name].label("value"), n)
-        .where(m.c[name].is_not(None))
-        .group_by(m.c[name])
-        for name in ("source", "level", "province", "month")
-    ]
-    theme = (
-        select(literal("theme").label("facet"), search_keys.c.key.label("value"), n)
-        .select_from(m.join(search_keys, search_keys.c.article_id == m.c.id))
-        .where(search_keys.c.kind == "theme")
-        .group_by(search_keys.c.key)
-    )
-    found: dict[str, list[FacetCount]] = {name: [] for name in FACET_NAMES}
-    for facet, value, count_ in conn.execute(union_all(*parts, theme)):
-        found[facet].append(FacetCount(str(value), int(count_)))
-    for name, counts in found.items():
+def _facets(counts: dict[str, Any]) -> Facets:
+    found: dict[str, tuple[FacetCount, ...]] = {}
+    for name in FACET_NAMES:
+        items = [FacetCount(str(value), int(n)) for value, n in counts[name].items()]
         if name == "month":
-            counts.sort(key=lambda f: f.value)
+            items.sort(key=lambda f: f.value)
         else:
-            counts.sort(key=lambda f: (-f.count, f.value))
-            del counts[FACET_LIMIT:]
-    return Facets(**{name: tuple(v) for name, v in found.items()})
+            items.sort(key=lambda f: (-f.count, f.value))
+            del items[FACET_LIMIT:]
+        found[name] = tuple(items)
+    return Facets(**found)
 
 
 @contextmanager
@@ -308,25 +297,25 @@ def search(
     offset: int = 0,
     facets: bool = True,
     groups: bool = True,
+    window: int = DEFAULT_WINDOW,
 ) -> SearchResult:
     """Search stored articles; raise ``QuerySyntaxError`` for a malformed query.
 
     ``groups`` collapses duplicate groups into one hit and counts groups in the total and facets.
+    ``window``: matches ranked, counted and faceted at most, newest first (``ranking``).
     """
     _check(sort, limit, offset)
+    if window < 1:
+        raise InputError(f"window must be positive, not {window}")
     node, compiled = _prepare(store, query)
-    matches = _matches(compiled)
-    ranked = _ranked(matches, sort, groups)
-    rows: Sequence[Any]
+    cands: list[Candidate]
     with _connect(store, compiled) as conn:
-        if compiled.fts is not None and sort == "relevance" and groups:
-            rows, total = top_groups(conn, matches, limit, offset)
-        else:
-            rows = conn.execute(_hit_rows(ranked, sort, limit, offset)).all() if limit else []
-            total = int(rows[0].total) if rows else _count(conn, matches, groups)
-        hits = _hits(conn, rows, highlight_keys(node))
-        facet_counts = _facets(conn, compiled, groups) if facets else None
-    return SearchResult(query, tuple(hits), total, facet_counts, offset, limit, sort)
+        cands, complete = ranking.window(conn, _window_query(compiled, window), window)
+        ordered = ranking.order(cands, sort, groups)
+        shown = ordered[offset : offset + limit] if limit else []
+        hits = _hits(conn, ranking.page(conn, shown), highlight_keys(node))
+        facet_counts = _facets(ranking.facet_counts(conn, cands, groups)) if facets else None
+    return SearchResult(query, tuple(hits), len(ordered), facet_counts, offset, limit, sort, complete, window)
 
 
 def iter_search(

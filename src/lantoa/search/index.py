@@ -3,26 +3,81 @@
 Contract with the store: ``index_article(conn, article_id, enriched)`` after the ``articles`` row
 is written (insert or update), ``unindex_article(conn, article_id)`` before a row is deleted.
 Both are idempotent, so an update simply re-indexes. Listing pages are not searchable.
+
+Two things make a search at a million articles cost what its page costs, not what its matches
+cost (``lantoa.search.engine``):
+
+- **Word pairs.** Vietnamese words are mostly two syllables (``hội nghị``, ``đầu tư``), so every
+  adjacent pair of syllables is indexed as one token (``hội_nghị``) next to the syllables. A
+  phrase then reads the list of the articles that hold it, instead of the lists of its two very
+  common syllables checked position by position.
+- **Newest first.** Each article's index entry is keyed by ``sort_key`` (publication second, then
+  id): the FTS5 rowid on SQLite, a column of ``search_tsv`` on PostgreSQL. Index order is then
+  date order, so a date range is a key range and "the newest N matches" is a prefix of a walk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, cast, delete, insert, select
+from sqlalchemy import Integer, bindparam, cast, delete, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
-from lantoa.records import EnrichedArticle, PageType
+from lantoa.errors import IndexStateError
+from lantoa.records import VN_TZ, EnrichedArticle, PageType
 from lantoa.search import schema
 from lantoa.search.fields import doc_key, key, province_key
-from lantoa.search.schema import search_fts, search_keys, search_tsv
+from lantoa.search.schema import search_fts, search_fts_rowids, search_keys, search_tsv
 from lantoa.search.text import fold_tokens, tokens
 from lantoa.store.schema import articles
 
 MAX_POSITION = 16383
 """PostgreSQL keeps word positions up to 16383; later words share the last position."""
 MAX_POSITIONS_PER_LEXEME = 255
+KEY_SHIFT = 30
+"""Low bits of a sort key hold the article id (ids up to 2**30 - 1), high bits the second."""
+MAX_SECOND = 2**32 - 1
+
+
+def fts_article_id() -> ColumnElement[int]:
+    """SQLite: the article id of a ``search_fts`` row (the low bits of its rowid, a sort key)."""
+    return search_fts.c.rowid.op("&")(literal((1 << KEY_SHIFT) - 1, type_=Integer))
+
+
+def sort_key(published: datetime | None, article_id: int) -> int:
+    """Index key of an article: newer publication -> larger key; undated articles sort oldest."""
+    if not 0 < article_id < 1 << KEY_SHIFT:
+        raise ValueError(f"article id {article_id} is outside the search index's key range")
+    seconds = 0
+    if published is not None:
+        aware = published if published.tzinfo else published.replace(tzinfo=UTC)
+        seconds = min(max(int(aware.timestamp()), 0), MAX_SECOND)
+    return (seconds << KEY_SHIFT) | article_id
+
+
+def day_key_range(first: date | None, last: date | None) -> tuple[int | None, int | None]:
+    """Sort keys ``[low, high)`` of articles published on days ``first..last`` (Vietnam time).
+
+    ``published_date`` is the day in Asia/Ho_Chi_Minh of the stored instant (a date without a
+    time is stored as that day's midnight there), so a day range is exactly an instant range.
+    """
+
+    def start_of(day: date) -> int:
+        seconds = int(datetime.combine(day, time(), tzinfo=VN_TZ).timestamp())
+        return min(max(seconds, 0), MAX_SECOND) << KEY_SHIFT
+
+    low = start_of(first) if first is not None else None
+    high = start_of(last + timedelta(days=1)) if last is not None else None
+    return low, high
+
+
+def pairs(toks: list[str]) -> list[str]:
+    """Adjacent syllable pairs as single tokens: ``['hội', 'nghị', 'bàn']`` -> ``hội_nghị nghị_bàn``."""
+    return [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
 def document_tokens(enriched: EnrichedArticle) -> list[str]:
@@ -30,26 +85,34 @@ def document_tokens(enriched: EnrichedArticle) -> list[str]:
     return tokens(enriched.article.full_text)
 
 
+def _positions(entries: Iterator[tuple[int, str, bool]]) -> str:
+    positions: dict[str, list[str]] = {}
+    for i, lexeme, exact in entries:
+        plist = positions.setdefault(lexeme, [])
+        if len(plist) < MAX_POSITIONS_PER_LEXEME:
+            plist.append(f"{min(i, MAX_POSITION)}{'A' if exact else ''}")
+    return " ".join(f"'{lex}':{','.join(pl)}" for lex, pl in positions.items())
+
+
 def tsvector_literal(exact: list[str], folded: list[str] | None = None) -> str:
-    """A tsvector where each folded syllable and its exact twin share one position.
+    """A tsvector where each folded syllable and its exact twin share one position, and each
+    syllable pair (both forms) sits at the position of its first syllable.
 
     Exact forms carry weight A and folded twins weight D, so ``ts_rank`` scores an article that
     has the word as typed (``Đảng``) well above one that only shares its folding (``đang``).
-    Lexemes are letters and digits only (see ``lantoa.search.text``), so quoting them is safe;
-    the literal is passed as a bound parameter and cast, never spliced into SQL.
+    Lexemes are letters, digits and ``_`` only (see ``lantoa.search.text``), so quoting them is
+    safe; the literal is passed as a bound parameter and cast, never spliced into SQL.
     """
     folded = folded if folded is not None else fold_tokens(exact)
-    positions: dict[str, list[str]] = {}
-    for i, (tok, twin) in enumerate(zip(exact, folded, strict=True), start=1):
-        pos = str(min(i, MAX_POSITION))
-        plist = positions.setdefault(tok, [])
-        if len(plist) < MAX_POSITIONS_PER_LEXEME:
-            plist.append(pos + "A")
-        if twin != tok:
-            plist = positions.setdefault(twin, [])
-            if len(plist) < MAX_POSITIONS_PER_LEXEME:
-                plist.append(pos)
-    return " ".join(f"'{lex}':{','.join(pl)}" for lex, pl in positions.items())
+
+    def entries() -> Iterator[tuple[int, str, bool]]:
+        for forms in ((exact, folded), (pairs(exact), pairs(folded))):
+            for i, (tok, twin) in enumerate(zip(*forms, strict=True), start=1):
+                yield i, tok, True
+                if twin != tok:
+                    yield i, twin, False
+
+    return _positions(entries())
 
 
 def _keys(enriched: EnrichedArticle, source_province: str | None) -> set[tuple[str, str]]:
@@ -68,13 +131,55 @@ def _keys(enriched: EnrichedArticle, source_province: str | None) -> set[tuple[s
     return {(kind, value[:300]) for kind, value in found if value}
 
 
+def _digest(exact_text: str) -> int:
+    """64-bit fingerprint of an article's indexed tokens (signed, to fit a BIGINT)."""
+    return int.from_bytes(hashlib.blake2b(exact_text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _fts_values(exact: list[str]) -> dict[str, str]:
+    folded = fold_tokens(exact)
+    return {
+        "exact": " ".join(exact),
+        "folded": " ".join(folded),
+        "exact2": " ".join(pairs(exact)),
+        "folded2": " ".join(pairs(folded)),
+    }
+
+
+_FTS_DELETE = text(
+    "INSERT INTO search_fts (search_fts, rowid, exact, folded, exact2, folded2) "
+    "VALUES ('delete', :rowid, :exact, :folded, :exact2, :folded2)"
+)
+
+
+def _unindex_text(conn: Connection, article_id: int) -> None:
+    if conn.dialect.name != "sqlite":
+        conn.execute(delete(search_tsv).where(search_tsv.c.article_id == article_id))
+        return
+    # search_fts is contentless (it would otherwise store four copies of every text): FTS5
+    # removes an entry given the values it was indexed with, recomputed from the stored article,
+    # which the store still holds unchanged when it calls this (see the module doc).
+    where = search_fts_rowids.c.article_id == article_id
+    entry = conn.execute(select(search_fts_rowids).where(where)).first()
+    if entry is None:
+        return
+    a = articles.c
+    row = conn.execute(select(a.title, a.lead, a.body).where(a.id == article_id)).first()
+    exact = tokens("\n".join(p for p in row if p)) if row is not None else []
+    values = _fts_values(exact)
+    if row is None or _digest(values["exact"]) != entry.digest:
+        raise IndexStateError(
+            f"article {article_id} changed without being unindexed first; "
+            "rebuild the search index with `lantoa db reindex`"
+        )
+    conn.execute(_FTS_DELETE, {"rowid": entry.fts_rowid, **values})
+    conn.execute(delete(search_fts_rowids).where(where))
+
+
 def unindex_article(conn: Connection, article_id: int) -> None:
     """Remove an article from the index (no error when it is not there)."""
     conn.execute(delete(search_keys).where(search_keys.c.article_id == article_id))
-    if conn.dialect.name == "sqlite":
-        conn.execute(delete(search_fts).where(search_fts.c.rowid == article_id))
-    else:
-        conn.execute(delete(search_tsv).where(search_tsv.c.article_id == article_id))
+    _unindex_text(conn, article_id)
 
 
 def index_article(conn: Connection, article_id: int, enriched: EnrichedArticle) -> None:
@@ -82,45 +187,100 @@ def index_article(conn: Connection, article_id: int, enriched: EnrichedArticle) 
     index_many(conn, [(article_id, enriched)], replace=True)
 
 
+def _text_rows(conn: Connection, docs: list[tuple[int, datetime | None, list[str]]]) -> None:
+    """Write the full-text entries of ``(article id, stored published, exact tokens)``."""
+    if not docs:
+        return
+    if conn.dialect.name == "sqlite":
+        rows = [(sort_key(published, i), i, _fts_values(exact)) for i, published, exact in docs]
+        conn.execute(insert(search_fts), [{"rowid": k, **values} for k, _, values in rows])
+        conn.execute(
+            insert(search_fts_rowids),
+            [{"article_id": i, "fts_rowid": k, "digest": _digest(v["exact"])} for k, i, v in rows],
+        )
+        return
+    tsv_rows = [
+        {"article_id": i, "sort_key": sort_key(published, i), "tsv_text": tsvector_literal(exact)}
+        for i, published, exact in docs
+    ]
+    tsv = cast(bindparam("tsv_text"), TSVECTOR)
+    values = {"article_id": bindparam("article_id"), "sort_key": bindparam("sort_key"), "tsv": tsv}
+    conn.execute(insert(search_tsv).values(**values), tsv_rows)
+
+
 def index_many(
     conn: Connection, items: Iterable[tuple[int, EnrichedArticle]], *, replace: bool = True
 ) -> int:
     """Index a batch in a few statements (bulk loads); ``replace=False`` skips the deletes."""
     batch = list(items)
-    source_provinces = dict(
-        conn.execute(
-            select(articles.c.id, articles.c.source_province).where(
-                articles.c.id.in_([i for i, _ in batch]), articles.c.source_province.is_not(None)
+    stored = {
+        int(r.id): r
+        for r in conn.execute(
+            select(articles.c.id, articles.c.source_province, articles.c.published).where(
+                articles.c.id.in_([i for i, _ in batch])
             )
-        ).all()
-    )
-    fts_rows: list[dict[str, object]] = []
+        )
+    }
+    docs: list[tuple[int, datetime | None, list[str]]] = []
     key_rows: list[dict[str, object]] = []
     for article_id, enriched in batch:
         if replace:
             unindex_article(conn, article_id)
         if enriched.article.page_type is PageType.LISTING:
             continue
-        exact = document_tokens(enriched)
-        folded = fold_tokens(exact)
-        if conn.dialect.name == "sqlite":
-            fts_rows.append({"rowid": article_id, "exact": " ".join(exact), "folded": " ".join(folded)})
-        else:
-            fts_rows.append({"article_id": article_id, "tsv": tsvector_literal(exact, folded)})
+        row = stored.get(article_id)
+        docs.append((article_id, row.published if row else None, document_tokens(enriched)))
         key_rows.extend(
             {"kind": kind, "key": value, "article_id": article_id}
-            for kind, value in _keys(enriched, source_provinces.get(article_id))
+            for kind, value in _keys(enriched, row.source_province if row else None)
         )
-    if fts_rows:
-        if conn.dialect.name == "sqlite":
-            conn.execute(insert(search_fts), fts_rows)
-        else:
-            tsv = cast(bindparam("tsv_text"), TSVECTOR)
-            rows = [{"article_id": r["article_id"], "tsv_text": r["tsv"]} for r in fts_rows]
-            conn.execute(insert(search_tsv).values(article_id=bindparam("article_id"), tsv=tsv), rows)
+    _text_rows(conn, docs)
     if key_rows:
         conn.execute(insert(search_keys), key_rows)
-    return len(fts_rows)
+    return len(docs)
 
 
-__all__ = ["index_article", "index_many", "schema", "unindex_article"]
+def reindex_text(conn: Connection, batch: int = 500) -> int:
+    """Rebuild every full-text entry from the stored articles (a migration changed the layout).
+
+    Reads headline, lead and body from ``articles`` in id order, batch by batch; filter keys are
+    left as they are. Returns the number of articles indexed.
+    """
+    a = articles.c
+    done = 0
+    last = 0
+    while True:
+        rows = conn.execute(
+            select(a.id, a.published, a.title, a.lead, a.body)
+            .where(a.id > last, a.page_type != PageType.LISTING.value)
+            .order_by(a.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return done
+        texts = ("\n".join(p for p in (r.title, r.lead, r.body) if p) for r in rows)  # as _unindex_text
+        _text_rows(conn, [(int(r.id), r.published, tokens(t)) for r, t in zip(rows, texts, strict=True)])
+        done += len(rows)
+        last = int(rows[-1].id)
+
+
+def rebuild_text(conn: Connection) -> int:
+    """Drop every full-text entry and index the stored articles again (``lantoa db reindex``)."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
+        conn.execute(delete(search_fts_rowids))
+    else:
+        conn.execute(delete(search_tsv))
+    return reindex_text(conn)
+
+
+__all__ = [
+    "day_key_range",
+    "index_article",
+    "index_many",
+    "rebuild_text",
+    "reindex_text",
+    "schema",
+    "sort_key",
+    "unindex_article",
+]

@@ -1,41 +1,47 @@
-"""Top-k retrieval for relevance-ranked, group-collapsed pages (the common search).
+"""A page of results from the result window: the newest matches, scored, collapsed into groups.
 
-Why not one window query: ranking every match, numbering the copies of every duplicate group
-(``row_number() OVER (PARTITION BY gid)``) and counting them in the same statement sorts all
-matches, and joins each to its group and size, however many are shown. Here the engine returns
-only the best-scored ``window`` matches (``ORDER BY score LIMIT``: a bounded heap), groups are
-collapsed in Python, and the window grows only when it does not yet hold enough whole groups.
+Why a window: at a million articles a common word matches most of them, and scoring, counting or
+faceting every match costs seconds, however small the page. The full-text index is kept in date
+order (``lantoa.search.index.sort_key``), so the newest ``window`` matches, filters applied, are
+the first steps of one index walk, and only they are scored (``bm25`` / ``ts_rank``).
 
-Exactness: with a full window whose last (lowest) score is ``s``, every match scoring above
-``s`` is in it, so every group whose best copy scores above ``s`` is complete enough to know its
-best copy; those groups are exactly the first groups of the full ranking. Ties at ``s`` are left
-out until a larger window (or the whole set) settles them. The page therefore equals the window
-query's page; the total is a separate ``COUNT(DISTINCT gid)`` (no ranking, no sort) unless the
-window already held every match.
+- A query with no more matches than the window is exact: the same page, total and facets as
+  ranking every match (``tests/search/test_ranking.py`` checks this against the full ranking).
+- A query with more ranks, counts and facets its newest ``window`` matches: the total is then a
+  lower bound (``total_exact`` is false: "more than N"), and pages end with the window. Exports
+  (``iter_search``) and ``count`` still read every match.
+
+Elasticsearch makes the same trade by default (``track_total_hits`` counts exactly up to 10,000,
+``max_result_window`` ends deep paging); the difference here is which matches are kept: the
+newest, the ones an officer watching the news asks for first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection
 
+from lantoa.search.schema import search_docs, search_keys
 from lantoa.store.schema import articles, dup_groups
 
-FIRST_WINDOW = 200
-"""Matches fetched first; a page of 20 groups almost always fits (few groups have 10 copies)."""
-WINDOW_PER_HIT = 4
-GROWTH = 8
-MAX_WINDOW = 1_000_000
-"""Past this, the window is every match."""
+DEFAULT_WINDOW = 5000
+"""Matches scored per query. 5,000 newest matches keep the slowest queries of the benchmark mix
+near 50 ms at a million articles (benchmarks/RESULTS.md) and cover about a month of national
+coverage of any common word."""
+IN_BATCH = 900
+"""Ids per ``IN (...)`` list (under SQLite's older 999-variable limit)."""
+
+Sort = Literal["relevance", "date"]
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
     id: int
     gid: int
     published: datetime | None
@@ -44,7 +50,7 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class PageRow:
-    """What ``engine._hits`` reads of a hit (the same names as the window query's rows)."""
+    """What ``engine._hits`` reads of a hit (the same names as the full query's rows)."""
 
     id: int
     gid: int
@@ -62,39 +68,45 @@ def _ts(value: datetime | None) -> float:
     return value.timestamp() if value is not None else 0.0
 
 
-def _best_in_group(c: _Candidate) -> tuple[float, bool, float, int]:
+def _earliest(c: Candidate) -> tuple[bool, float, int]:
+    return (c.published is None, _ts(c.published), c.id)
+
+
+def _best_in_group(c: Candidate) -> tuple[float, bool, float, int]:
     """The group's shown copy: best score, then earliest published (NULL last), then lowest id."""
-    return (-c.score, c.published is None, _ts(c.published), c.id)
+    return (-c.score, *_earliest(c))
 
 
-def _group_order(c: _Candidate) -> tuple[float, bool, float, int]:
-    """Groups by their shown copy: best score, then newest published (NULL last), then highest id."""
-    return (-c.score, c.published is None, -_ts(c.published), -c.id)
+def _newest(c: Candidate) -> tuple[bool, float, int]:
+    return (c.published is None, -_ts(c.published), -c.id)
 
 
-def _collapse(cands: Sequence[_Candidate]) -> list[_Candidate]:
-    best: dict[int, _Candidate] = {}
-    for c in cands:
-        seen = best.get(c.gid)
-        if seen is None or _best_in_group(c) < _best_in_group(seen):
-            best[c.gid] = c
-    return sorted(best.values(), key=_group_order)
+def _by_relevance(c: Candidate) -> tuple[float, bool, float, int]:
+    """Best score first, then newest published (NULL last), then highest id."""
+    return (-c.score, *_newest(c))
 
 
-def _window(conn: Connection, matches: Select[Any], size: int | None) -> list[_Candidate]:
-    m = matches.subquery("m")
-    q = select(m.c.id, m.c.gid, m.c.published, m.c.score).order_by(m.c.score.desc())
-    if size is not None:
-        q = q.limit(size)
-    return [_Candidate(int(r.id), int(r.gid), r.published, float(r.score or 0.0)) for r in conn.execute(q)]
+def order(cands: Iterable[Candidate], sort: Sort, groups: bool) -> list[Candidate]:
+    """Result rows in order: with ``groups`` one per duplicate group (its best-scored copy)."""
+    rows: Iterable[Candidate] = cands
+    if groups:
+        best: dict[int, Candidate] = {}
+        for c in cands:
+            seen = best.get(c.gid)
+            if seen is None or _best_in_group(c) < _best_in_group(seen):
+                best[c.gid] = c
+        rows = best.values()
+    return sorted(rows, key=_by_relevance if sort == "relevance" else _newest)
 
 
-def _count_groups(conn: Connection, matches: Select[Any]) -> int:
-    m = matches.subquery("m")
-    return int(conn.execute(select(func.count(func.distinct(m.c.gid))).select_from(m)).scalar_one())
+def window(conn: Connection, stmt: Select[Any], size: int) -> tuple[list[Candidate], bool]:
+    """Run a window statement (``engine._window_query``: at most ``size + 1`` rows of id, gid,
+    published and score, newest first) and say whether it held every match."""
+    rows = [Candidate(int(r.id), int(r.gid), r.published, float(r.score or 0.0)) for r in conn.execute(stmt)]
+    return rows[:size], len(rows) <= size
 
 
-def _page(conn: Connection, shown: Sequence[_Candidate]) -> list[PageRow]:
+def page(conn: Connection, shown: Sequence[Candidate]) -> list[PageRow]:
     """Only the shown hits read the wide article row (text for the snippet) and group size."""
     if not shown:
         return []
@@ -124,26 +136,44 @@ def _page(conn: Connection, shown: Sequence[_Candidate]) -> list[PageRow]:
     return out
 
 
-def top_groups(conn: Connection, matches: Select[Any], limit: int, offset: int) -> tuple[list[PageRow], int]:
-    """The page ``[offset, offset + limit)`` of groups by relevance, and the number of groups.
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for i in range(0, len(ids), IN_BATCH):
+        yield ids[i : i + IN_BATCH]
 
-    ``matches`` is ``engine._matches``: (id, gid, published, score) of every matching article.
+
+def facet_counts(conn: Connection, cands: Sequence[Candidate], groups: bool) -> dict[str, Counter[str]]:
+    """Counts by theme, source, level, province and month over ``cands``.
+
+    With ``groups`` a story counts once, under the values of its earliest published copy
+    (NULL last, then lowest id), so every facet but themes adds up to the total.
     """
-    want = offset + limit
-    size: int | None = max(FIRST_WINDOW, want * WINDOW_PER_HIT)
-    while True:
-        cands = _window(conn, matches, None if size is None else size + 1)
-        complete = size is None or len(cands) <= size
-        if not complete:
-            cutoff = cands[-1].score
-            cands = [c for c in cands if c.score > cutoff]
-        groups = _collapse(cands)
-        if complete or len(groups) >= want:
-            break
-        assert size is not None  # a window of every match is always complete
-        size = size * GROWTH if size * GROWTH < MAX_WINDOW else None
-    total = len(groups) if complete else _count_groups(conn, matches)
-    return _page(conn, groups[offset:want] if limit else []), total
+    counted: dict[int, Candidate] = {}
+    if groups:
+        for c in cands:
+            seen = counted.get(c.gid)
+            if seen is None or _earliest(c) < _earliest(seen):
+                counted[c.gid] = c
+        ids = sorted(c.id for c in counted.values())
+    else:
+        ids = sorted(c.id for c in cands)
+    out: dict[str, Counter[str]] = {
+        name: Counter() for name in ("theme", "source", "level", "province", "month")
+    }
+    d = search_docs.c
+    for chunk in _chunks(ids):
+        for r in conn.execute(
+            select(d.source, d.level, d.province, d.published_date).where(d.article_id.in_(chunk))
+        ):
+            for name, value in (("source", r.source), ("level", r.level), ("province", r.province)):
+                if value is not None:
+                    out[name][value] += 1
+            day: date | None = r.published_date
+            if day is not None:
+                out["month"][f"{day.year:04d}-{day.month:02d}"] += 1
+        k = search_keys.c
+        for (slug,) in conn.execute(select(k.key).where(k.kind == "theme", k.article_id.in_(chunk))):
+            out["theme"][slug] += 1
+    return out
 
 
-__all__ = ["PageRow", "top_groups"]
+__all__ = ["DEFAULT_WINDOW", "Candidate", "PageRow", "facet_counts", "order", "page", "window"]

@@ -8,9 +8,9 @@ becomes an ordinary WHERE condition on the narrow ``search_docs`` copy of the st
 two indexed filters, not a scan.
 
 Text never reaches SQL or FTS syntax as typed: terms are cut into tokens of letters and digits
-(``lantoa.search.text``), and only those tokens, double-quoted, form the FTS5 expression, itself
-a bound parameter; on PostgreSQL the tsquery is composed with ``phraseto_tsquery`` of bound
-token strings and the tsquery operators.
+(``lantoa.search.text``), and only those tokens (or their ``_``-joined syllable pairs), quoted,
+form the FTS5 expression or the tsquery literal, each a bound parameter. A term of several
+syllables is matched as its chain of pairs in the pair columns (``lantoa.search.index``).
 """
 
 from __future__ import annotations
@@ -18,17 +18,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, literal_column, not_, or_, select, true
+from sqlalchemy import and_, bindparam, cast, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
+from lantoa.search.index import day_key_range, fts_article_id, pairs
 from lantoa.search.query import And, Filter, Node, Not, Or, Term
 from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
 from lantoa.search.text import fold_token, has_marks, tokens
 
 KEYED_FIELDS = ("theme", "source", "province", "person", "doc", "topic")
-BM25_WEIGHTS = (50.0, 1.0)
-"""bm25 weights of the exact and folded columns: a query typed with diacritics ranks exact matches first."""
+BM25_WEIGHTS = (50.0, 1.0, 50.0, 1.0)
+"""bm25 weights of the exact, folded, exact-pair and folded-pair columns: a query typed with
+diacritics ranks exact matches first."""
 
 
 @dataclass(frozen=True)
@@ -39,17 +41,31 @@ class Compiled:
     fts: Any | None
     """SQLite: the FTS5 expression string; PostgreSQL: a tsquery SQL expression; None: filters only."""
     where: tuple[ColumnElement[bool], ...]
+    key_range: tuple[int | None, int | None] = (None, None)
+    """Sort keys ``[low, high)`` implied by top-level date filters (``index.day_key_range``): on
+    the full-text index's own key, so a date range narrows the full-text walk itself."""
 
 
 # --- text: SQLite FTS5 ---------------------------------------------------------------------------
 
 
-def _fts5_term(term: Term) -> str:
+def _forms(term: Term) -> tuple[str, str, bool]:
+    """(exact, folded, typed with marks) of a term as index tokens: one syllable as itself, a
+    longer term as its chain of syllable pairs (``lantoa.search.index.pairs``)."""
     toks = tokens(term.text)
-    folded = " ".join(fold_token(t) for t in toks)
-    if any(has_marks(t) for t in toks):
-        return f'(exact : "{" ".join(toks)}" OR folded : "{folded}")'
-    return f'folded : "{folded}"'
+    folded = [fold_token(t) for t in toks]
+    marks = any(has_marks(t) for t in toks)
+    if len(toks) > 1:
+        toks, folded = pairs(toks), pairs(folded)
+    return " ".join(toks), " ".join(folded), marks
+
+
+def _fts5_term(term: Term) -> str:
+    exact, folded, marks = _forms(term)
+    suffix = "2" if "_" in folded else ""
+    if marks:
+        return f'(exact{suffix} : "{exact}" OR folded{suffix} : "{folded}")'
+    return f'folded{suffix} : "{folded}"'
 
 
 def _fts5_expressible(node: Node) -> bool:
@@ -88,8 +104,14 @@ def fts5_match(expression: str) -> ColumnElement[bool]:
 # --- text: PostgreSQL tsquery --------------------------------------------------------------------
 
 
-def _tsq_phrase(toks: list[str]) -> Any:
-    return func.phraseto_tsquery(literal_column("'simple'"), literal(" ".join(toks)), type_=TSQUERY)
+def _tsq_phrase(lexemes: str) -> Any:
+    """A phrase of index lexemes as a tsquery, cast from its text form (a bound parameter).
+
+    Not ``phraseto_tsquery``: its parser would cut ``hội_nghị`` at the underscore. The lexemes
+    are letters, digits and ``_`` only, so quoting each one makes a well-formed literal.
+    """
+    text = " <-> ".join(f"'{lexeme}'" for lexeme in lexemes.split())
+    return cast(literal(text), TSQUERY)
 
 
 def _tsq_op(op: str, left: Any, right: Any) -> Any:
@@ -98,10 +120,10 @@ def _tsq_op(op: str, left: Any, right: Any) -> Any:
 
 def _tsquery(node: Node) -> Any:
     if isinstance(node, Term):
-        toks = tokens(node.text)
-        query = _tsq_phrase([fold_token(t) for t in toks])
-        if any(has_marks(t) for t in toks):
-            query = _tsq_op("||", _tsq_phrase(toks), query)
+        exact, folded, marks = _forms(node)
+        query = _tsq_phrase(folded)
+        if marks:
+            query = _tsq_op("||", _tsq_phrase(exact), query)
         return query
     if isinstance(node, Not):
         return func.tsquery_not(_tsquery(node.child), type_=TSQUERY)  # the function behind prefix !!
@@ -162,7 +184,7 @@ def _condition(node: Node, dialect: str) -> ColumnElement[bool]:
         return not_(_condition(node.child, dialect))
     if isinstance(node, Term) or (_is_text(node) and dialect != "sqlite") or _fts5_expressible(node):
         if dialect == "sqlite":
-            ids = select(search_fts.c.rowid).where(fts5_match(_fts5(node)))
+            ids = select(fts_article_id()).where(fts5_match(_fts5(node)))
         else:
             ids = select(search_tsv.c.article_id).where(tsv_match(_tsquery(node)))
         return search_docs.c.article_id.in_(ids)
@@ -199,7 +221,19 @@ def compile_query(node: Node, dialect: str) -> Compiled:
         merged: Node = And((*positives, *negatives)) if len(positives) + len(negatives) > 1 else positives[0]
         fts = _fts5(merged) if dialect == "sqlite" else _tsquery(merged)
     where = tuple(_condition(c, dialect) for c in rest)
-    return Compiled(dialect, fts, where)
+    return Compiled(dialect, fts, where, _key_range(rest))
+
+
+def _key_range(conjuncts: list[Node]) -> tuple[int | None, int | None]:
+    low: int | None = None
+    high: int | None = None
+    for c in conjuncts:
+        if isinstance(c, Filter) and c.name in ("date", "after", "before"):
+            assert isinstance(c.value, tuple)
+            lo, hi = day_key_range(*c.value)
+            low = lo if low is None or (lo is not None and lo > low) else low
+            high = hi if high is None or (hi is not None and hi < high) else high
+    return low, high
 
 
 __all__ = ["Compiled", "compile_query", "fts5_match", "tsv_match"]

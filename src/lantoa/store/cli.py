@@ -1,4 +1,5 @@
-"""``lantoa db migrate|info``: bring the schema up to date, show what a database holds."""
+"""``lantoa db migrate|info|reindex``: bring the schema up to date, show what a database holds,
+rebuild the search index."""
 
 from __future__ import annotations
 
@@ -65,6 +66,18 @@ def info_command(app: AppContext) -> None:
         click.echo(f"frontier pending: {store.frontier_pending()}")
     finally:
         store.close()
+
+
+@db_group.command("reindex")
+@db_option
+@pass_app
+def reindex_command(app: AppContext) -> None:
+    """Rebuild the full-text search index from the stored articles (one transaction)."""
+    from lantoa.search.index import rebuild_text  # lazy: the search component imports the store
+
+    with app.store() as store, store.engine.begin() as conn:
+        done = rebuild_text(conn)
+    click.echo(f"{_shown(app.settings.db)}: {done} articles indexed")
 
 
 commands = [db_group]

@@ -102,6 +102,7 @@ def search(
     return {
         "query": query,
         "total": result.total,
+        "total_exact": result.total_exact,
         "page": page,
         "hits": [dataclasses.asdict(h) for h in result.hits],
         "facets": {k: [list(x) for x in v] for k, v in result.facets.items()},

@@ -36,6 +36,9 @@ class ResultPage:
     """Matching duplicate groups (a story republished by many sites counts once)."""
     hits: tuple[SearchHit, ...]
     facets: dict[str, tuple[tuple[str, int], ...]]
+    total_exact: bool = True
+    """False when the query has more matches than the search window (``total`` is then "at least")."""
+    window: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def search_page(
         store, query, sort=sort.value, limit=per_page, offset=offset, facets=cached is None
     )
     if cached is not None:
-        return ResultPage(total=result.total, hits=result.hits, facets=cached[1])
+        return ResultPage(result.total, result.hits, cached[1], result.total_exact, result.window)
     facets: dict[str, tuple[tuple[str, int], ...]] = {}
     if result.facets is not None:
         for name in ("theme", "level", "source", "province"):
@@ -102,7 +105,7 @@ def search_page(
         if len(_facet_cache) > 1000:
             _facet_cache.clear()
         _facet_cache[key] = (time.monotonic(), facets)
-    return ResultPage(total=result.total, hits=result.hits, facets=facets)
+    return ResultPage(result.total, result.hits, facets, result.total_exact, result.window)
 
 
 def iter_results(store: Store, query: str, sort: Sort = Sort.DATE) -> Iterator[StoredArticle]:
