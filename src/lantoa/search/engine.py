@@ -141,22 +141,30 @@ def _matches(c: Compiled) -> Select[Any]:
 
 
 def _window_query(c: Compiled, size: int) -> Select[Any]:
-    """The newest ``size + 1`` matches with their scores (see ``lantoa.search.ranking``).
+    """The newest ``size + 1`` matches: (id, gid, key, score), or published for ``key`` when the
+    query has no full-text part (see ``lantoa.search.ranking``).
 
     SQLite walks the FTS5 index backwards by rowid (= sort key) and stops: ``bm25`` runs for the
     rows returned only. PostgreSQL finds the matches through GIN, keeps the newest by
     ``sort_key`` without reading a tsvector, then ranks only those.
     """
     docs = search_docs
-    cols: list[Any] = [docs.c.article_id.label("id"), docs.c.gid.label("gid"), docs.c.published]
+    ids = (docs.c.article_id.label("id"), docs.c.gid.label("gid"))
     if c.fts is None:
         by_date = (docs.c.published.desc().nulls_last(), docs.c.article_id.desc())
         return _matches(c).order_by(*by_date).limit(size + 1)
     joined, fts_where, key = _fts_join(c)
     if c.dialect == "sqlite":
-        return _matches(c).order_by(key.desc()).limit(size + 1)
+        score = (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
+        return (
+            select(*ids, key.label("key"), score)
+            .select_from(joined)
+            .where(*fts_where, *c.where)
+            .order_by(key.desc())
+            .limit(size + 1)
+        )
     newest = (
-        select(*cols, search_tsv.c.tsv)
+        select(*ids, key.label("key"), search_tsv.c.tsv)
         .select_from(joined)
         .where(*fts_where, *c.where)
         .order_by(key.desc())
@@ -164,7 +172,7 @@ def _window_query(c: Compiled, size: int) -> Select[Any]:
         .subquery("w")
     )
     score = func.ts_rank(newest.c.tsv, c.fts).label("score")
-    return select(newest.c.id, newest.c.gid, newest.c.published, score)
+    return select(newest.c.id, newest.c.gid, newest.c.key, score).order_by(newest.c.key.desc())
 
 
 def _order(cols: Any, sort: Sort) -> tuple[Any, ...]:

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection
 
+from lantoa.search.index import KEY_SHIFT, sort_key
 from lantoa.search.schema import search_docs, search_keys
 from lantoa.store.schema import articles, dup_groups
 
@@ -44,8 +45,13 @@ Sort = Literal["relevance", "date"]
 class Candidate:
     id: int
     gid: int
-    published: datetime | None
+    key: int
+    """``lantoa.search.index.sort_key``: publication second (0 when undated), then id."""
     score: float
+
+    @property
+    def undated(self) -> bool:
+        return self.key >> KEY_SHIFT == 0
 
 
 @dataclass(frozen=True)
@@ -64,26 +70,23 @@ class PageRow:
     size: int | None
 
 
-def _ts(value: datetime | None) -> float:
-    return value.timestamp() if value is not None else 0.0
+def _earliest(c: Candidate) -> tuple[bool, int]:
+    """Earliest published first (undated last), then lowest id: the key's own order."""
+    return (c.undated, c.key)
 
 
-def _earliest(c: Candidate) -> tuple[bool, float, int]:
-    return (c.published is None, _ts(c.published), c.id)
-
-
-def _best_in_group(c: Candidate) -> tuple[float, bool, float, int]:
+def _best_in_group(c: Candidate) -> tuple[float, bool, int]:
     """The group's shown copy: best score, then earliest published (NULL last), then lowest id."""
     return (-c.score, *_earliest(c))
 
 
-def _newest(c: Candidate) -> tuple[bool, float, int]:
-    return (c.published is None, -_ts(c.published), -c.id)
+def _newest(c: Candidate) -> int:
+    return -c.key  # undated keys are the smallest: last
 
 
-def _by_relevance(c: Candidate) -> tuple[float, bool, float, int]:
+def _by_relevance(c: Candidate) -> tuple[float, int]:
     """Best score first, then newest published (NULL last), then highest id."""
-    return (-c.score, *_newest(c))
+    return (-c.score, _newest(c))
 
 
 def order(cands: Iterable[Candidate], sort: Sort, groups: bool) -> list[Candidate]:
@@ -101,8 +104,16 @@ def order(cands: Iterable[Candidate], sort: Sort, groups: bool) -> list[Candidat
 
 def window(conn: Connection, stmt: Select[Any], size: int) -> tuple[list[Candidate], bool]:
     """Run a window statement (``engine._window_query``: at most ``size + 1`` rows of id, gid,
-    published and score, newest first) and say whether it held every match."""
-    rows = [Candidate(int(r.id), int(r.gid), r.published, float(r.score or 0.0)) for r in conn.execute(stmt)]
+    key or published, and score, newest first) and say whether it held every match.
+
+    Only integers and floats are read per match (no date parsing): a window row costs about a
+    microsecond of Python.
+    """
+    result = conn.execute(stmt)
+    if "key" in result.keys():
+        rows = [Candidate(i, g, k, s or 0.0) for i, g, k, s in result]
+    else:
+        rows = [Candidate(i, g, sort_key(p, i), s or 0.0) for i, g, p, s in result]
     return rows[:size], len(rows) <= size
 
 
@@ -116,6 +127,7 @@ def page(conn: Connection, shown: Sequence[Candidate]) -> list[PageRow]:
     q = (
         select(
             articles.c.id,
+            articles.c.published,
             articles.c.url,
             articles.c.title,
             articles.c.source,
@@ -131,7 +143,7 @@ def page(conn: Connection, shown: Sequence[Candidate]) -> list[PageRow]:
     for c in shown:
         r = found[c.id]
         out.append(
-            PageRow(c.id, c.gid, c.score, c.published, r.url, r.title, r.source, r.lead, r.body, r.size)
+            PageRow(c.id, c.gid, c.score, r.published, r.url, r.title, r.source, r.lead, r.body, r.size)
         )
     return out
 
