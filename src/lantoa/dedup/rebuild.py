@@ -28,10 +28,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -46,8 +47,10 @@ log = logging.getLogger(__name__)
 
 READ_CHUNK = 2000
 """Articles per fingerprinting task."""
-WRITE_BATCH = 5000
+WRITE_BATCH = 20_000
 """Articles per write transaction."""
+SQLITE_CACHE_KIB = 262_144
+"""SQLite page cache while writing (256 MiB): the bucket table's B-tree pages stay in memory."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNDATED = np.iinfo(np.int64).max
 
@@ -176,7 +179,12 @@ def rebuild_groups(store: Store, workers: int = 1, spill_dir: str | None = None)
     writer = _Writer(ids, group, current, near, near_lengths, signatures, keys, gids, canon, sizes)
     for start in range(0, ids.size, WRITE_BATCH):
         with store.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
             writer.write(conn, start, min(start + WRITE_BATCH, ids.size))
+    with store.engine.connect() as conn:  # give pooled SQLite connections their usual cache back
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA cache_size = -2000")
     report.rows_written = writer.written
     report.seconds["write"] = time.perf_counter() - t0
     return report
@@ -269,20 +277,24 @@ class _Writer:
             conn.execute(delete(dedup_signatures).where(s.article_id.in_(part)))
         if not fresh:
             return
-        conn.execute(
-            insert(dedup_signatures),
-            [{"article_id": a, "signature": want[a][0], "shingles": want[a][1]} for a in fresh],
-        )
-        buckets = [
-            {"bucket": k, "article_id": a}
-            for a in fresh
-            if want[a][1] > 0
-            for k in sorted(set(self.keys[want[a][2]].tolist()))
-        ]
-        if buckets:
-            conn.execute(insert(dedup_buckets), buckets)
+        _insert_many(conn, dedup_signatures, [(a, *want[a][:2]) for a in fresh])
+        rows = np.array([want[a][2] for a in fresh if want[a][1] > 0], dtype=np.int64)
+        if rows.size:
+            # one row per distinct (bucket, article), sorted by bucket: neighbouring B-tree pages
+            pairs = np.stack([self.keys[rows].ravel(), np.repeat(self.ids[rows], self.keys.shape[1])], axis=1)
+            pairs = np.unique(pairs, axis=0)
+            _insert_many(conn, dedup_buckets, list(map(tuple, pairs.tolist())))
+            self.written["dedup_buckets"] += len(pairs)
         self.written["dedup_signatures"] += len(stale) + len(fresh)
-        self.written["dedup_buckets"] += len(buckets)
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[Any]) -> None:
+    """Plain DBAPI ``executemany`` of tuples (all columns, in order): millions of rows without
+    SQLAlchemy's per-row dict handling. Names come from the schema; values are parameters."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(c.name for c in table.columns)
+    marks = ", ".join([mark] * len(table.columns))
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _between(col: ColumnElement[int], lo: int | None, hi: int | None) -> list[ColumnElement[bool]]:
