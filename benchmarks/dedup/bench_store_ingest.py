@@ -66,7 +66,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--pg", help="PostgreSQL admin URL; a scratch database is created and dropped")
     args = ap.parse_args()
-    docs = bench.build(args.n, args.copies, args.seed)
+    docs = bench.build(bench.load_vntc(args.n), args.copies, args.seed)
     random.Random(args.seed).shuffle(docs)
     with tempfile.TemporaryDirectory() as tmp:
         run(str(Path(tmp) / "bench.db"), docs)
