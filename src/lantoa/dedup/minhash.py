@@ -107,18 +107,20 @@ def signature(sh: Shingles) -> Signature:
     return (mixed.min(axis=0) >> np.uint64(32)).astype(np.uint32)
 
 
+_BAND_HASHERS = tuple(hashlib.blake2b(digest_size=8, salt=bytes([b]) * 8) for b in range(BANDS))
+"""One salted blake2b per band, copied for each signature (cheaper than building it anew)."""
+
+
 def band_keys(sig: Signature) -> list[int]:
     """One signed 64-bit key per band (band number mixed in, so bands never collide)."""
     raw = sig.astype("<u4").tobytes()
     step = ROWS * 4
-    return [
-        int.from_bytes(
-            hashlib.blake2b(raw[b * step : (b + 1) * step], digest_size=8, salt=bytes([b]) * 8).digest(),
-            "little",
-            signed=True,
-        )
-        for b in range(BANDS)
-    ]
+    keys = []
+    for b, hasher in enumerate(_BAND_HASHERS):
+        h = hasher.copy()
+        h.update(raw[b * step : (b + 1) * step])
+        keys.append(int.from_bytes(h.digest(), "little", signed=True))
+    return keys
 
 
 def estimate_jaccard(a: Signature, b: Signature) -> float:
