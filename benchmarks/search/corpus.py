@@ -129,11 +129,13 @@ def _article(index: int, group: int, original: tuple[str, str, str], rng: random
     return BenchArticle(index, group, title, lead, body, source, published, tuple(sorted(themes)), province)
 
 
-def generate(n: int, originals: list[tuple[str, str, str]] | None = None) -> Iterator[BenchArticle]:
-    """The first ``n`` articles of the benchmark corpus."""
+def generate(
+    n: int, originals: list[tuple[str, str, str]] | None = None, start: int = 0
+) -> Iterator[BenchArticle]:
+    """Articles ``start..n-1`` of the benchmark corpus (``originals``: the first ``n`` VNTC ones)."""
     originals = originals if originals is not None else _originals(min(n, 84_132))
     base = len(originals)
-    for index in range(n):
+    for index in range(start, n):
         rng = random.Random(index * 1_000_003 + 4)
         group = index if index < base else rng.randrange(base)
         yield _article(index, group, originals[group], rng)

@@ -49,6 +49,11 @@ class Settings:
     alert_interval_s: int = _setting(
         15, "Seconds between two passes of the alert dispatcher in `lantoa serve`."
     )
+    search_window: int = _setting(
+        2000,
+        "Newest matches a search ranks, counts and facets: a query with more is ranked within them and "
+        "its total shown as 'at least'. Exports read every match. Larger: slower broad queries.",
+    )
     themes_file: str = _setting(
         "", "Theme rules file (TOML, same form as the shipped themes.toml); empty: the shipped rules."
     )

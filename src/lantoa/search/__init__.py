@@ -16,9 +16,11 @@ from lantoa.search.engine import (
     iter_search,
     search,
 )
+from lantoa.search.ranking import DEFAULT_WINDOW
 from lantoa.search.snippet import SnippetPart
 
 __all__ = [
+    "DEFAULT_WINDOW",
     "FacetCount",
     "Facets",
     "SearchHit",

@@ -11,6 +11,7 @@ import click
 
 from lantoa.cli import AppContext, db_option, pass_app
 from lantoa.search.engine import SearchHit, iter_search, search
+from lantoa.search.ranking import DEFAULT_WINDOW
 from lantoa.search.saved import delete_search, get_search, list_searches, save_search
 from lantoa.store.api import Store
 
@@ -56,14 +57,23 @@ def _emit(hits: Iterable[SearchHit], fmt: str, total: str | None) -> int:
     return shown
 
 
-def _run(store: Store, query: str, fmt: str, limit: int | None, offset: int, sort: str, all_: bool) -> None:
+def _run(
+    store: Store,
+    query: str,
+    fmt: str,
+    limit: int | None,
+    offset: int,
+    sort: str,
+    all_: bool,
+    window: int = DEFAULT_WINDOW,
+) -> None:
     if all_ or limit is None:
         hits = iter_search(store, query, sort)  # type: ignore[arg-type]
         if offset:
             hits = (h for i, h in enumerate(hits) if i >= offset)
         _emit(hits, fmt, None)
         return
-    result = search(store, query, sort=sort, limit=limit, offset=offset, facets=False)  # type: ignore[arg-type]
+    result = search(store, query, sort=sort, limit=limit, offset=offset, facets=False, window=window)  # type: ignore[arg-type]
     total = (
         str(result.total)
         if result.total_exact
@@ -114,7 +124,7 @@ def search_command(
     docs/search.md lists every field.
     """
     with app.store() as store:
-        _run(store, query, fmt, limit, offset, sort, all_)
+        _run(store, query, fmt, limit, offset, sort, all_, app.settings.search_window)
 
 
 @click.group("searches")
@@ -153,7 +163,7 @@ def list_command(app: AppContext) -> None:
 def run_command(app: AppContext, name: str, limit: int, offset: int, all_: bool, sort: str, fmt: str) -> None:
     """Run the saved search NAME (same options as `lantoa search`)."""
     with app.store() as store:
-        _run(store, get_search(store, name).query, fmt, limit, offset, sort, all_)
+        _run(store, get_search(store, name).query, fmt, limit, offset, sort, all_, app.settings.search_window)
 
 
 @searches_group.command("delete")

@@ -19,7 +19,7 @@ cost (``lantoa.search.engine``):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Integer, bindparam, cast, delete, insert, literal, select, text
@@ -209,9 +209,17 @@ def _text_rows(conn: Connection, docs: list[tuple[int, datetime | None, list[str
 
 
 def index_many(
-    conn: Connection, items: Iterable[tuple[int, EnrichedArticle]], *, replace: bool = True
+    conn: Connection,
+    items: Iterable[tuple[int, EnrichedArticle]],
+    *,
+    replace: bool = True,
+    tokenized: Mapping[int, list[str]] | None = None,
 ) -> int:
-    """Index a batch in a few statements (bulk loads); ``replace=False`` skips the deletes."""
+    """Index a batch in a few statements (bulk loads); ``replace=False`` skips the deletes.
+
+    ``tokenized``: ``document_tokens`` of some articles, computed elsewhere (a bulk loader's
+    worker processes), by article id.
+    """
     batch = list(items)
     stored = {
         int(r.id): r
@@ -229,7 +237,8 @@ def index_many(
         if enriched.article.page_type is PageType.LISTING:
             continue
         row = stored.get(article_id)
-        docs.append((article_id, row.published if row else None, document_tokens(enriched)))
+        exact = tokenized[article_id] if tokenized and article_id in tokenized else document_tokens(enriched)
+        docs.append((article_id, row.published if row else None, exact))
         key_rows.extend(
             {"kind": kind, "key": value, "article_id": article_id}
             for kind, value in _keys(enriched, row.source_province if row else None)

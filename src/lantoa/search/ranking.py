@@ -18,25 +18,26 @@ newest, the ones an officer watching the news asks for first.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BigInteger, Select, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from lantoa.search.index import KEY_SHIFT, sort_key
 from lantoa.search.schema import search_docs, search_keys
 from lantoa.store.schema import articles, dup_groups
 
-DEFAULT_WINDOW = 5000
-"""Matches scored per query. 5,000 newest matches keep the slowest queries of the benchmark mix
-near 50 ms at a million articles (benchmarks/RESULTS.md) and cover about a month of national
-coverage of any common word."""
-IN_BATCH = 900
-"""Ids per ``IN (...)`` list (under SQLite's older 999-variable limit)."""
+DEFAULT_WINDOW = 2000
+"""Matches scored per query unless the caller says otherwise (setting ``search_window``). A window
+row costs about 10 microseconds (walk, ``bm25``, group lookup), so 2,000 keeps a broad query near
+20-30 ms at any collection size (benchmarks/RESULTS.md)."""
 
 Sort = Literal["relevance", "date"]
 
@@ -148,9 +149,13 @@ def page(conn: Connection, shown: Sequence[Candidate]) -> list[PageRow]:
     return out
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for i in range(0, len(ids), IN_BATCH):
-        yield ids[i : i + IN_BATCH]
+def _in_ids(conn: Connection, column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """``column IN ids`` as one bound parameter (a JSON list on SQLite, an array on PostgreSQL):
+    thousands of separate parameters cost more to bind than the lookups themselves."""
+    if conn.dialect.name == "sqlite":
+        values: Select[Any] = select(literal_column("value")).select_from(func.json_each(json.dumps(ids)))
+        return column.in_(values.scalar_subquery())
+    return column == func.any(bindparam("ids", ids, type_=ARRAY(BigInteger)))
 
 
 def facet_counts(conn: Connection, cands: Sequence[Candidate], groups: bool) -> dict[str, Counter[str]]:
@@ -171,20 +176,18 @@ def facet_counts(conn: Connection, cands: Sequence[Candidate], groups: bool) -> 
     out: dict[str, Counter[str]] = {
         name: Counter() for name in ("theme", "source", "level", "province", "month")
     }
-    d = search_docs.c
-    for chunk in _chunks(ids):
-        for r in conn.execute(
-            select(d.source, d.level, d.province, d.published_date).where(d.article_id.in_(chunk))
-        ):
-            for name, value in (("source", r.source), ("level", r.level), ("province", r.province)):
-                if value is not None:
-                    out[name][value] += 1
-            day: date | None = r.published_date
-            if day is not None:
-                out["month"][f"{day.year:04d}-{day.month:02d}"] += 1
-        k = search_keys.c
-        for (slug,) in conn.execute(select(k.key).where(k.kind == "theme", k.article_id.in_(chunk))):
-            out["theme"][slug] += 1
+    d, k = search_docs.c, search_keys.c
+    month = (
+        func.substr(d.published_date, 1, 7)
+        if conn.dialect.name == "sqlite"
+        else func.to_char(d.published_date, "YYYY-MM")
+    )
+    docs_rows = select(d.source, d.level, d.province, month).where(_in_ids(conn, d.article_id, ids))
+    rows = conn.execute(docs_rows).all()
+    for name, column in zip(("source", "level", "province", "month"), zip(*rows, strict=False), strict=False):
+        out[name].update(v for v in column if v is not None)
+    themes = select(k.key).where(k.kind == "theme", _in_ids(conn, k.article_id, ids))
+    out["theme"].update(conn.execute(themes).scalars())
     return out
 
 

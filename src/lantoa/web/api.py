@@ -98,7 +98,7 @@ def search(
     theme, level, source, province, since, until.
     """
     query, sort_, page = _search_args(request)
-    result = search_page(_store(request), query, sort_, page, 20)
+    result = search_page(_store(request), query, sort_, page, 20, request.app.state.settings.search_window)
     return {
         "query": query,
         "total": result.total,

@@ -147,7 +147,9 @@ def search(request: Request, ctx: Annotated[Ctx, Depends(viewer)]) -> Response:
     result, error = None, None
     if q:
         try:
-            result = search_page(_store(request), q, sort, page, PER_PAGE)
+            result = search_page(
+                _store(request), q, sort, page, PER_PAGE, request.app.state.settings.search_window
+            )
         except QuerySyntaxError as exc:
             error = str(exc)
     base = {"q": q, "sort": sort.value}

@@ -78,7 +78,12 @@ _facet_lock = threading.Lock()
 
 
 def search_page(
-    store: Store, query: str, sort: Sort = Sort.RELEVANCE, page: int = 1, per_page: int = 20
+    store: Store,
+    query: str,
+    sort: Sort = Sort.RELEVANCE,
+    page: int = 1,
+    per_page: int = 20,
+    window: int = search_api.DEFAULT_WINDOW,
 ) -> ResultPage:
     """One page of hits (one per duplicate group), the total and the facet counts.
 
@@ -93,7 +98,7 @@ def search_page(
         cached = None
     offset = (page - 1) * per_page
     result = search_api.search(
-        store, query, sort=sort.value, limit=per_page, offset=offset, facets=cached is None
+        store, query, sort=sort.value, limit=per_page, offset=offset, facets=cached is None, window=window
     )
     if cached is not None:
         return ResultPage(result.total, result.hits, cached[1], result.total_exact, result.window)
