@@ -1,0 +1,88 @@
+"""The search index's date keys and syllable pairs (``lantoa.search.index``) and keeping the
+contentless SQLite index in step with the stored articles."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import update
+
+from lantoa.cli import cli
+from lantoa.errors import IndexStateError
+from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle
+from lantoa.search import search
+from lantoa.search.index import day_key_range, pairs, sort_key, tsvector_literal
+from lantoa.store.api import Store
+from lantoa.store.schema import articles
+
+
+def test_sort_keys_follow_publication_then_id_and_undated_sort_oldest() -> None:
+    day = datetime(2024, 5, 1, 8, 0, tzinfo=VN_TZ)
+    keys = [
+        sort_key(None, 999),
+        sort_key(day, 5),
+        sort_key(day, 6),
+        sort_key(day + timedelta(seconds=1), 1),
+        sort_key(datetime(2030, 1, 1, tzinfo=UTC), 2),
+    ]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert sort_key(day.astimezone(UTC), 5) == sort_key(day, 5)  # an instant, whatever the zone
+    with pytest.raises(ValueError):
+        sort_key(day, 1 << 30)
+
+
+def test_day_ranges_are_vietnamese_days() -> None:
+    low, high = day_key_range(date(2024, 2, 1), date(2024, 2, 29))
+    assert low is not None and high is not None
+    inside = (datetime(2024, 2, 1, 0, 0, tzinfo=VN_TZ), datetime(2024, 2, 29, 23, 59, 59, tzinfo=VN_TZ))
+    outside = (datetime(2024, 1, 31, 23, 59, 59, tzinfo=VN_TZ), datetime(2024, 3, 1, 0, 0, tzinfo=VN_TZ))
+    assert all(low <= sort_key(t, 7) < high for t in inside)
+    assert not any(low <= sort_key(t, 7) < high for t in outside)
+    # 17:30 UTC on 31 January is already 1 February in Vietnam
+    assert low <= sort_key(datetime(2024, 1, 31, 17, 30, tzinfo=UTC), 7) < high
+    assert day_key_range(None, None) == (None, None)
+
+
+def test_pairs_join_adjacent_syllables_and_share_positions_in_the_tsvector() -> None:
+    assert pairs(["hội", "nghị", "bàn"]) == ["hội_nghị", "nghị_bàn"]
+    assert pairs(["một"]) == []
+    literal = tsvector_literal(["hội", "nghị"])
+    assert "'hội_nghị':1A" in literal and "'hoi_nghi':1" in literal and "'nghị':2A" in literal
+
+
+def _save(store: Store, title: str, body: str, day: date) -> int:
+    article = Article(url="https://example.vn/k", title=title, paragraphs=(body,), published=day)
+    return store.save_article(EnrichedArticle(article, Analysis())).article_id
+
+
+def test_phrases_need_consecutive_pairs(store: Store) -> None:
+    _save(store, "Bản tin sáng", "Thông tin mới nhất. Tin đối thủ rút lui.", date(2024, 3, 1))
+    assert search(store, '"thông tin"').total == 1
+    assert search(store, '"tin đối"').total == 1
+    assert search(store, '"thông tin đối"').total == 0  # both pairs, not one after the other
+
+
+def test_a_new_date_moves_the_article_between_date_ranges(store: Store) -> None:
+    article_id = _save(store, "Hội chợ xuân", "Hội chợ mở cửa đón khách.", date(2024, 1, 10))
+    assert [h.id for h in search(store, "hoi cho date:2024-01").hits] == [article_id]
+    assert _save(store, "Hội chợ xuân", "Hội chợ mở cửa đón khách.", date(2024, 3, 5)) == article_id
+    assert search(store, "hoi cho date:2024-01").total == 0
+    assert [h.id for h in search(store, "hoi cho date:2024-03", sort="date").hits] == [article_id]
+
+
+def test_text_changed_behind_the_index_is_refused_then_reindexed(store: Store, db_url: str) -> None:
+    article_id = _save(store, "Lúa mùa", "Nông dân thu hoạch lúa mùa.", date(2024, 9, 1))
+    with store.engine.begin() as conn:  # a change the index never saw (a manual SQL edit)
+        conn.execute(update(articles).where(articles.c.id == article_id).values(body="Đàn trâu về làng."))
+    if store.engine.dialect.name == "sqlite":  # only the contentless index must be told old values
+        with pytest.raises(IndexStateError, match="db reindex"):
+            _save(store, "Lúa mùa", "Nông dân phơi lúa.", date(2024, 9, 1))
+    result = CliRunner().invoke(cli, ["db", "reindex", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "articles indexed" in result.output
+    assert [h.id for h in search(store, "trau").hits] == [article_id]
+    assert search(store, "thu hoach").total == 0
+    _save(store, "Lúa mùa", "Nông dân phơi lúa.", date(2024, 9, 1))
+    assert [h.id for h in search(store, "phoi lua").hits] == [article_id]
