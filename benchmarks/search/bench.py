@@ -5,9 +5,15 @@
 For each backend: a fresh database is migrated with the real schema; the corpus of
 ``corpus.py`` is bulk-loaded into the store's ``articles`` table (the store's own
 ``article_row`` serialisation, duplicate groups from the generator), then indexed with
-``lantoa.search.index.index_many`` (the code ``index_article`` runs), timed separately. Then the
+``lantoa.search.index.index_many`` (the code ``index_article`` runs), timed separately
+(``--workers N``: rows and tokens are made in N worker processes, the index written is the same;
+PostgreSQL's GIN index is built once after the load, its time counted in the index time). Then the
 fixed mix of 200 queries of ``queries.py`` runs through ``lantoa.search.search`` (20 hits with
-total, then again with facets), after one warm-up pass, and p50/p95/p99 are printed.
+total, then again with facets), after a warm-up of 20 queries, and p50/p95/p99 are printed with
+how many queries had more matches than the search window (``search_window``).
+
+The 1M run: ``.venv/bin/python benchmarks/search/bench.py --n 1000000 --backend sqlite --keep
+--load-only --workers 2 --dir /work/bench`` then ``--queries-only --no-baseline``.
 
 Side by side, the same run measures the off-the-shelf setup most projects start from (an FTS5
 table with ``unicode61 remove_diacritics 2``, on SQLite) on the unaccented queries of the mix:
@@ -318,6 +324,8 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
             "latency_hits_ms": {k: round(v, 1) for k, v in percentiles(hits_t).items()},
             "latency_with_facets_ms": {k: round(v, 1) for k, v in percentiles(full_t).items()},
             "queries_with_hits": sum(1 for r in results if r.total),
+            "window": results[0].window if results else None,
+            "queries_past_the_window": sum(1 for r in results if not r.total_exact),
             "median_total": statistics.median(r.total for r in results),
             "slowest_ms": [(round(t * 1000, 1), q) for t, q in slowest],
             "p50_p95_by_class_ms": _by_class(hits_t, args.sample),
