@@ -136,17 +136,24 @@ def test_webhook_down_is_retried_with_backoff_then_sent(web: Web, receiver: Rece
     )
     web.save(enriched(4, body="Hoàn thành cắm cột mốc biên giới trên tuyến Việt - Lào."))
     assert check_alerts(web.store.engine, web.store) == 1
-    dispatcher = Dispatcher(web.store.engine, Settings(db=web.store.url), base_delay_s=0.2)
-    waits = []
+    dispatcher = Dispatcher(web.store.engine, Settings(db=web.store.url), base_delay_s=0.5)
+    delays = []  # (lower, upper) bound of each back-off: the failure happened inside run_once
     for _ in range(2):
         started = datetime.now(VN_TZ)
         summary = dispatcher.run_once()
+        finished = datetime.now(VN_TZ)
         assert summary.retried == 1 and summary.sent == 0
         (delivery,) = list_deliveries(web.store.engine)
-        waits.append((delivery.next_try_at - started).total_seconds())
+        delays.append(
+            (
+                (delivery.next_try_at - finished).total_seconds(),
+                (delivery.next_try_at - started).total_seconds(),
+            )
+        )
         assert dispatcher.run_once().retried == 0  # not due yet: no hammering of a down receiver
-        time.sleep(waits[-1] + 0.05)
-    assert waits[1] > waits[0] * 1.5  # exponential back-off
+        time.sleep(max(delays[-1][1], 0) + 0.05)
+    assert delays[0][1] >= 0.5 > delays[0][0] - 0.001 and delays[1][1] >= 1.0  # 0.5 s, then 1 s
+    assert delays[1][0] > delays[0][1] - 0.25  # the second wait is the longer one (doubling)
     assert dispatcher.run_once().sent == 1
     (delivery,) = list_deliveries(web.store.engine)
     assert (delivery.state, delivery.attempts, delivery.last_error) == ("sent", 3, None)

@@ -23,6 +23,7 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   (``search_fts_rowids`` maps an article to its rowid, for updates); on PostgreSQL
   ``search_tsv`` gains ``sort_key`` (indexed) and its tsvectors, compressed with lz4 where the
   server has it, are rewritten with the pairs. Existing text is re-indexed from ``articles``.
+- step 5 indexes ``search_docs`` in result order (newest first) for filter-only queries.
 """
 
 from __future__ import annotations
@@ -269,5 +270,18 @@ def _v4(conn: Connection) -> None:
     reindex_text(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+def _v5(conn: Connection) -> None:
+    """Filter-only queries (``theme:iuu level:province``) take their newest matches from an index
+    in result order instead of sorting every match."""
+    if conn.dialect.name == "sqlite":  # NULLs sort first, so a backwards walk puts them last
+        ddl = "CREATE INDEX IF NOT EXISTS ix_search_docs_newest ON search_docs (published, article_id)"
+    else:
+        ddl = (
+            "CREATE INDEX IF NOT EXISTS ix_search_docs_newest "
+            "ON search_docs (published DESC NULLS LAST, article_id DESC)"
+        )
+    conn.execute(text(ddl))
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 register_migrations("search", MIGRATIONS)
