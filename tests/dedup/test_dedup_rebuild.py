@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
 from lantoa.cli import cli
+from lantoa.dedup import bulk
 from lantoa.dedup import rebuild as rebuild_module
 from lantoa.dedup.rebuild import rebuild_groups
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, PageType
@@ -162,7 +163,10 @@ def test_interrupted_rebuild_completes_on_rerun(
     assert report.rows_written["articles"] < len(before["articles"])  # committed batches not redone
 
 
-def test_worker_processes_and_command(tmp_path: Path, shared_data: Path) -> None:
+def test_worker_processes_and_command(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 0)  # match in worker processes even for a few articles
     db = str(tmp_path / "cli.db")
     store = open_store(db)
     try:

@@ -14,14 +14,17 @@ bounded memory, for ``lantoa duplicates --rebuild``:
    front of i's own entry, which replaces the bucket dict and the ``dedup_buckets`` query.
 4. ``group_all``: articles in id order (the order ingest stored them), exact copies by text hash
    first, then the same candidate ranking (``MAX_CANDIDATES``) and verification (``pick_best``)
-   as the store.
+   as the store. Finding an article's match does not depend on earlier decisions, so matches
+   are found in forked worker processes; only the group assignment runs in order.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,6 +151,57 @@ class Bands:
         return list(zip(uniq[order].tolist(), shared[order].tolist(), strict=True))
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    """What finding one article's match reads: nothing that earlier decisions change."""
+
+    bands: Bands
+    signatures: npt.NDArray[np.uint32]
+    spill: ShingleSpill
+
+    def match(self, doc: int) -> int | None:
+        top = self.bands.earlier(doc)
+        if not top:
+            return None
+        return pick_best(
+            self.spill.get(doc),
+            self.signatures[doc],
+            [(c, self.signatures[c]) for c, _ in top],
+            lambda docs: {d: self.spill.get(d) for d in docs},
+        )
+
+
+PARALLEL_MIN = 10_000
+"""Fewer articles to match than this: match in this process (starting workers costs more)."""
+
+_FORKED: _Matcher | None = None
+"""The matcher worker processes inherit (fork): the arrays are shared, never pickled."""
+
+
+def _match_chunk(docs: list[int]) -> list[tuple[int, int]]:
+    assert _FORKED is not None
+    return [(d, m) for d in docs if (m := _FORKED.match(d)) is not None]
+
+
+def _matches(matcher: _Matcher, docs: list[int], workers: int) -> dict[int, int]:
+    """Best verified earlier near-duplicate of each indexed article (those that have one).
+
+    A match depends only on the article's fingerprint and on its candidates' (the earlier
+    articles sharing a band), never on the groups decided so far, so articles are matched in
+    parallel and only the cheap group assignment runs in order.
+    """
+    if workers <= 1 or len(docs) < PARALLEL_MIN:
+        return {d: m for d in docs if (m := matcher.match(d)) is not None}
+    global _FORKED
+    _FORKED = matcher
+    chunks = [docs[k : k + 5000] for k in range(0, len(docs), 5000)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return {d: m for part in pool.map(_match_chunk, chunks) for d, m in part}
+    finally:
+        _FORKED = None
+
+
 def group_all(
     ids: Ints,
     is_article: npt.NDArray[np.bool_],
@@ -155,6 +209,7 @@ def group_all(
     signatures: npt.NDArray[np.uint32],
     keys: Ints,
     spill: ShingleSpill,
+    workers: int = 1,
 ) -> tuple[Ints, npt.NDArray[np.bool_]]:
     """Group id of every article, and which articles enter the LSH index (signature row).
 
@@ -167,23 +222,15 @@ def group_all(
     positions = np.arange(n)
     near = is_article & (first_same_text == positions)
     indexed = near & (spill.lengths > 0)
-    bands = Bands(keys, indexed)
+    matcher = _Matcher(Bands(keys, indexed), signatures, spill)
+    with_candidates = np.flatnonzero(np.diff(matcher.bands.indptr) > 0).tolist()
+    matched = _matches(matcher, with_candidates, workers)
     group = ids.tolist()
     first = first_same_text.tolist()
     near_list = near.tolist()
     for i in np.flatnonzero(is_article).tolist():
         if not near_list[i]:
             group[i] = group[first[i]]
-            continue
-        top = bands.earlier(i)
-        if not top:
-            continue
-        matched = pick_best(
-            spill.get(i),
-            signatures[i],
-            [(c, signatures[c]) for c, _ in top],
-            lambda docs: {d: spill.get(d) for d in docs},
-        )
-        if matched is not None:
-            group[i] = group[matched]
+        elif i in matched:
+            group[i] = group[matched[i]]
     return np.asarray(group, dtype=np.int64), near

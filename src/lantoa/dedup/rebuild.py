@@ -162,7 +162,7 @@ def rebuild_groups(store: Store, workers: int = 1, spill_dir: str | None = None)
 
     t0 = time.perf_counter()
     try:
-        group, near = group_all(ids, is_article, first_same, signatures, keys, spill)
+        group, near = group_all(ids, is_article, first_same, signatures, keys, spill, workers)
     finally:
         spill.close()
     near_lengths = spill.lengths
