@@ -8,6 +8,7 @@ rebuild overwrites ``group_id``, so the truth is saved first. Steps, on a *copy*
     python benchmarks/dedup/bench_rebuild.py truth --db COPY.db      # COPY.db.truth.npy
     /usr/bin/time -v lantoa duplicates --rebuild --db COPY.db --workers 2
     python benchmarks/dedup/bench_rebuild.py score --db COPY.db [--near-dups near.json]
+    python benchmarks/dedup/bench_rebuild.py reset --db COPY.db      # truth back, for another run
 
 Scores are pairwise (as in ``bench_dedup.py``): strict against the generator's groups; "exact
 copies merged" where VNTC originals with the same normalised text (the corpus's own exact
@@ -44,6 +45,21 @@ def save_truth(db: str) -> Path:
     np.save(out, np.array(rows, dtype=np.int64))
     print(f"truth of {len(rows)} articles saved to {out}")
     return out
+
+
+def reset(db: str) -> None:
+    """Put the saved truth back and empty the duplicate tables, as ``make_store.py`` left them."""
+    saved = np.load(f"{db}.truth.npy")
+    with _engine(db).begin() as conn:
+        for table in ("dedup_buckets", "dedup_signatures", "dup_groups"):
+            conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (fixed table names)
+        current = np.array(conn.execute(text("SELECT group_id FROM articles ORDER BY id")).scalars().all())
+        moved = np.flatnonzero(current != saved[:, 1])
+        conn.execute(
+            text("UPDATE articles SET group_id = :g WHERE id = :i"),
+            [{"g": int(saved[k, 1]), "i": int(saved[k, 0])} for k in moved],
+        )
+    print(f"reset: {moved.size} group ids put back, duplicate tables emptied")
 
 
 def pair_scores(pred: Ints, truth: Ints) -> tuple[float, float, int, int, int]:
@@ -95,12 +111,14 @@ def score(db: str, near_dups: str | None) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("step", choices=["truth", "score"])
+    ap.add_argument("step", choices=["truth", "score", "reset"])
     ap.add_argument("--db", required=True, help="copy of a benchmark database (SQLite path or URL)")
     ap.add_argument("--near-dups", help="JSON from bench_dedup.py --clean-out")
     args = ap.parse_args()
     if args.step == "truth":
         save_truth(args.db)
+    elif args.step == "reset":
+        reset(args.db)
     else:
         score(args.db, args.near_dups)
 
