@@ -37,7 +37,7 @@ def _rebuild(app: AppContext, workers: int) -> None:
 
     with app.store() as store:
         r = rebuild_groups(store, workers)
-    took = " · ".join(f"{k} {v:.1f} s" for k, v in r.seconds.items())
+    took = " · ".join(f"{k} {v:.1f} s ({r.cpu_seconds.get(k, 0):.0f} s CPU)" for k, v in r.seconds.items())
     click.echo(
         f"{r.articles} bài · {r.groups} nhóm trùng ({r.grouped} bài) · {r.moved} bài đổi nhóm · {took}"
     )

@@ -24,6 +24,7 @@ same time: an article saved mid-rebuild is re-grouped by the next rebuild.
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,6 +71,9 @@ class RebuildReport:
     """Articles whose group_id changed."""
     rows_written: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    """Wall-clock seconds per step."""
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    """CPU seconds per step, this process and its finished workers together."""
     spill_bytes: int = 0
 
 
@@ -126,10 +130,15 @@ def _canonical(
     return g[starts], ids[order][starts], sizes
 
 
+def _cpu() -> float:
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def rebuild_groups(store: Store, workers: int = 1, spill_dir: str | None = None) -> RebuildReport:
     """Re-group every stored article as one-by-one ingest in id order would have (see module doc)."""
     report = RebuildReport()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     got = _Collected()
     spill = ShingleSpill(spill_dir)
     executor = _executor(workers)
@@ -158,9 +167,10 @@ def rebuild_groups(store: Store, workers: int = 1, spill_dir: str | None = None)
     current = np.concatenate(got.current)
     got = _Collected()
     report.seconds["read_fingerprint"] = time.perf_counter() - t0
+    report.cpu_seconds["read_fingerprint"] = _cpu() - c0
     log.info("rebuild: %d articles fingerprinted in %.1f s", ids.size, report.seconds["read_fingerprint"])
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     try:
         group, near = group_all(ids, is_article, first_same, signatures, keys, spill, workers)
     finally:
@@ -168,6 +178,7 @@ def rebuild_groups(store: Store, workers: int = 1, spill_dir: str | None = None)
     near_lengths = spill.lengths
     gids, canon, sizes = _canonical(ids, group, published)
     report.seconds["group"] = time.perf_counter() - t0
+    report.cpu_seconds["group"] = _cpu() - c0
     report.articles = int(ids.size)
     report.groups = int((sizes > 1).sum())
     report.grouped = int(sizes[sizes > 1].sum())
@@ -175,7 +186,7 @@ def rebuild_groups(store: Store, workers: int = 1, spill_dir: str | None = None)
     report.moved = int((group != current).sum())
     log.info("rebuild: grouped in %.1f s, writing", report.seconds["group"])
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     writer = _Writer(ids, group, current, near, near_lengths, signatures, keys, gids, canon, sizes)
     for start in range(0, ids.size, WRITE_BATCH):
         with store.engine.begin() as conn:
@@ -187,6 +198,7 @@ def rebuild_groups(store: Store, workers: int = 1, spill_dir: str | None = None)
             conn.exec_driver_sql("PRAGMA cache_size = -2000")
     report.rows_written = writer.written
     report.seconds["write"] = time.perf_counter() - t0
+    report.cpu_seconds["write"] = _cpu() - c0
     return report
 
 
