@@ -6,7 +6,7 @@ counted wrong by a strict score. This module finds them with a method that share
 Lantoa's detector but the word normalisation:
 
 - representation: 3-syllable shingles (Lantoa: 5), hashed with Python's blake2b to 64 bits;
-- candidates: datasketch ``MinHashLSH(threshold=0.25, num_perm=128)`` (42 bands of 3 rows, its
+- candidates: datasketch ``MinHashLSH(threshold=0.1, num_perm=128)`` (64 bands of 2 rows, its
   own hash family), one entry per distinct normalised text;
 - rule, on exact shingle sets of every candidate pair: **near-duplicates when Jaccard >= 0.2 or
   the smaller text (at least 10 shingles) lies >= 50 % inside the larger** — well below
