@@ -1,5 +1,5 @@
-"""The search index's date keys and syllable pairs (``lantoa.search.index``) and keeping the
-contentless SQLite index in step with the stored articles."""
+"""The search index's date keys, syllable pairs and filter-key tokens (``lantoa.search.index``)
+and keeping the contentless SQLite index in step with the stored articles."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from lantoa.cli import cli
 from lantoa.errors import IndexStateError
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle
 from lantoa.search import search
-from lantoa.search.index import day_key_range, pairs, sort_key, tsvector_literal
+from lantoa.search.index import day_key_range, key_token, pairs, sort_key, tsvector_literal
+from lantoa.search.query import parse
+from lantoa.search.sql import compile_query
 from lantoa.store.api import Store
 from lantoa.store.schema import articles
 
@@ -86,3 +88,36 @@ def test_text_changed_behind_the_index_is_refused_then_reindexed(store: Store, d
     assert search(store, "thu hoach").total == 0
     _save(store, "Lúa mùa", "Nông dân phơi lúa.", date(2024, 9, 1))
     assert [h.id for h in search(store, "phoi lua").hits] == [article_id]
+
+
+def test_keyed_filters_join_the_full_text_match_and_dates_stay_conditions() -> None:
+    node = parse('thắng theme:bien-dao province:"Khánh Hòa" NOT topic:"the thao" date:2024')
+    lite = compile_query(node, "sqlite")
+    assert f'keys : "{key_token("theme", "bien-dao")}"' in lite.fts
+    assert f'NOT (keys : "{key_token("topic", "the thao")}")' in lite.fts
+    assert len(lite.where) == 1 and lite.key_range[0] is not None  # the date only
+    assert lite.rank is not None
+    pg = compile_query(node, "postgresql")
+    assert len(pg.where) == 1 and pg.rank is not None
+    assert compile_query(parse("theme:bien-dao"), "sqlite").rank is None  # keys select, never rank
+    assert key_token("theme", "bien-dao") != key_token("topic", "bien-dao")
+    literal = tsvector_literal(["biển"], keys=[("theme", "bien-dao")])
+    assert literal.endswith(f"'{key_token('theme', 'bien-dao')}'")
+
+
+def _save_in(store: Store, province: str | None, body: str, url: str = "https://example.vn/p") -> int:
+    article = Article(url=url, title="Thể thao", paragraphs=(body,), published=date(2024, 4, 2))
+    return store.save_article(EnrichedArticle(article, Analysis(province=province))).article_id
+
+
+def test_filter_key_tokens_follow_a_changed_analysis(store: Store) -> None:
+    """A re-analysed article leaves its old keys' lists: the contentless index is told the old
+    keys, read from ``search_keys``, before they change."""
+    other = _save_in(store, None, "Đội tuyển thắng trận.", url="https://example.vn/o")
+    article_id = _save_in(store, "Khánh Hòa", "Đội tuyển thắng trận mở màn.")
+    assert [h.id for h in search(store, 'thắng province:"khanh hoa"').hits] == [article_id]
+    assert [h.id for h in search(store, 'province:"Khánh Hòa"').hits] == [article_id]
+    assert _save_in(store, "Nghệ An", "Đội tuyển thắng trận mở màn.") == article_id
+    assert search(store, 'province:"Khánh Hòa"').total == 0
+    assert [h.id for h in search(store, 'thắng province:"nghe an"').hits] == [article_id]
+    assert [h.id for h in search(store, 'thắng NOT province:"nghe an"').hits] == [other]

@@ -133,11 +133,16 @@ def _matches(c: Compiled) -> Select[Any]:
         where.append(docs.c.page_type == "article")
         return select(*cols, literal(0.0).label("score")).select_from(docs).where(*where)
     joined, fts_where, _ = _fts_join(c)
+    return select(*cols, _score(c, search_tsv.c.tsv)).select_from(joined).where(*fts_where, *where)
+
+
+def _score(c: Compiled, tsv: Any) -> Any:
+    """Relevance of a full-text match (``tsv``: PostgreSQL's column to rank)."""
+    if c.rank is None:
+        return literal(0.0).label("score")
     if c.dialect == "sqlite":
-        score = (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
-    else:
-        score = func.ts_rank(search_tsv.c.tsv, c.fts).label("score")
-    return select(*cols, score).select_from(joined).where(*fts_where, *where)
+        return (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
+    return func.ts_rank(tsv, c.rank).label("score")
 
 
 def _window_query(c: Compiled, size: int) -> Select[Any]:
@@ -155,9 +160,8 @@ def _window_query(c: Compiled, size: int) -> Select[Any]:
         return _matches(c).order_by(*by_date).limit(size + 1)
     joined, fts_where, key = _fts_join(c)
     if c.dialect == "sqlite":
-        score = (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
         return (
-            select(*ids, key.label("key"), score)
+            select(*ids, key.label("key"), _score(c, None))
             .select_from(joined)
             .where(*fts_where, *c.where)
             .order_by(key.desc())
@@ -171,8 +175,9 @@ def _window_query(c: Compiled, size: int) -> Select[Any]:
         .limit(size + 1)
         .subquery("w")
     )
-    score = func.ts_rank(newest.c.tsv, c.fts).label("score")
-    return select(newest.c.id, newest.c.gid, newest.c.key, score).order_by(newest.c.key.desc())
+    return select(newest.c.id, newest.c.gid, newest.c.key, _score(c, newest.c.tsv)).order_by(
+        newest.c.key.desc()
+    )
 
 
 def _order(cols: Any, sort: Sort) -> tuple[Any, ...]:

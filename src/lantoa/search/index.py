@@ -14,6 +14,11 @@ cost (``lantoa.search.engine``):
 - **Newest first.** Each article's index entry is keyed by ``sort_key`` (publication second, then
   id): the FTS5 rowid on SQLite, a column of ``search_tsv`` on PostgreSQL. Index order is then
   date order, so a date range is a key range and "the newest N matches" is a prefix of a walk.
+- **Filter keys as tokens.** Every filter key (``theme:bien-dao``, ``province:khanh hoa``...) is
+  also one opaque token of the entry (``key_token``: the ``keys`` column on SQLite, position-less
+  lexemes on PostgreSQL). ``thể thao theme:bien-dao`` is then one intersection of two posting
+  lists inside the full-text engine, instead of a check of every newest ``thể thao`` match
+  against ``search_keys`` until enough pass. ``search_keys`` stays the source of the keys.
 """
 
 from __future__ import annotations
@@ -75,6 +80,16 @@ def day_key_range(first: date | None, last: date | None) -> tuple[int | None, in
     return low, high
 
 
+def key_token(kind: str, value: str) -> str:
+    """The index token of a filter key: ``k`` and 16 hex digits of its hash.
+
+    A hash, not the value spelled out, because keys hold spaces, hyphens, slashes and letters the
+    tokenizer would split (``57-KL/TW``, ``Khánh Hòa``); 64 bits make a collision between two of
+    an archive's keys practically impossible.
+    """
+    return "k" + hashlib.blake2b(f"{kind}\x1f{value}".encode(), digest_size=8).hexdigest()
+
+
 def pairs(toks: list[str]) -> list[str]:
     """Adjacent syllable pairs as single tokens: ``['hội', 'nghị', 'bàn']`` -> ``hội_nghị nghị_bàn``."""
     return [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
@@ -94,14 +109,17 @@ def _positions(entries: Iterator[tuple[int, str, bool]]) -> str:
     return " ".join(f"'{lex}':{','.join(pl)}" for lex, pl in positions.items())
 
 
-def tsvector_literal(exact: list[str], folded: list[str] | None = None) -> str:
+def tsvector_literal(
+    exact: list[str], folded: list[str] | None = None, keys: Iterable[tuple[str, str]] = ()
+) -> str:
     """A tsvector where each folded syllable and its exact twin share one position, and each
     syllable pair (both forms) sits at the position of its first syllable.
 
     Exact forms carry weight A and folded twins weight D, so ``ts_rank`` scores an article that
     has the word as typed (``Đảng``) well above one that only shares its folding (``đang``).
     Lexemes are letters, digits and ``_`` only (see ``lantoa.search.text``), so quoting them is
-    safe; the literal is passed as a bound parameter and cast, never spliced into SQL.
+    safe; the literal is passed as a bound parameter and cast, never spliced into SQL. Filter
+    keys (``key_token``) are appended without positions: they only ever match, never rank.
     """
     folded = folded if folded is not None else fold_tokens(exact)
 
@@ -112,7 +130,9 @@ def tsvector_literal(exact: list[str], folded: list[str] | None = None) -> str:
                 if twin != tok:
                     yield i, twin, False
 
-    return _positions(entries())
+    text_part = _positions(entries())
+    key_part = " ".join(f"'{t}'" for t in sorted({key_token(k, v) for k, v in keys}))
+    return f"{text_part} {key_part}" if text_part and key_part else text_part or key_part
 
 
 def _keys(enriched: EnrichedArticle, source_province: str | None) -> set[tuple[str, str]]:
@@ -131,25 +151,36 @@ def _keys(enriched: EnrichedArticle, source_province: str | None) -> set[tuple[s
     return {(kind, value[:300]) for kind, value in found if value}
 
 
-def _digest(exact_text: str) -> int:
-    """64-bit fingerprint of an article's indexed tokens (signed, to fit a BIGINT)."""
-    return int.from_bytes(hashlib.blake2b(exact_text.encode(), digest_size=8).digest(), "big", signed=True)
+def _digest(values: Mapping[str, str]) -> int:
+    """64-bit fingerprint of an article's indexed tokens and keys (signed, to fit a BIGINT)."""
+    indexed = f"{values['exact']}\n{values['keys']}".encode()
+    return int.from_bytes(hashlib.blake2b(indexed, digest_size=8).digest(), "big", signed=True)
 
 
-def _fts_values(exact: list[str]) -> dict[str, str]:
+def _fts_values(exact: list[str], keys: Iterable[tuple[str, str]]) -> dict[str, str]:
     folded = fold_tokens(exact)
     return {
         "exact": " ".join(exact),
         "folded": " ".join(folded),
         "exact2": " ".join(pairs(exact)),
         "folded2": " ".join(pairs(folded)),
+        "keys": " ".join(sorted({key_token(kind, value) for kind, value in keys})),
     }
 
 
 _FTS_DELETE = text(
-    "INSERT INTO search_fts (search_fts, rowid, exact, folded, exact2, folded2) "
-    "VALUES ('delete', :rowid, :exact, :folded, :exact2, :folded2)"
+    "INSERT INTO search_fts (search_fts, rowid, exact, folded, exact2, folded2, keys) "
+    "VALUES ('delete', :rowid, :exact, :folded, :exact2, :folded2, :keys)"
 )
+
+
+def _stored_keys(conn: Connection, article_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The filter keys ``search_keys`` holds for some articles, by article id."""
+    found: dict[int, list[tuple[str, str]]] = {i: [] for i in article_ids}
+    k = search_keys.c
+    for row in conn.execute(select(k.article_id, k.kind, k.key).where(k.article_id.in_(article_ids))):
+        found[int(row.article_id)].append((row.kind, row.key))
+    return found
 
 
 def _unindex_text(conn: Connection, article_id: int) -> None:
@@ -158,7 +189,8 @@ def _unindex_text(conn: Connection, article_id: int) -> None:
         return
     # search_fts is contentless (it would otherwise store four copies of every text): FTS5
     # removes an entry given the values it was indexed with, recomputed from the stored article,
-    # which the store still holds unchanged when it calls this (see the module doc).
+    # which the store still holds unchanged when it calls this (see the module doc), and from
+    # the keys ``search_keys`` still holds (``unindex_article`` deletes them after this).
     where = search_fts_rowids.c.article_id == article_id
     entry = conn.execute(select(search_fts_rowids).where(where)).first()
     if entry is None:
@@ -166,8 +198,8 @@ def _unindex_text(conn: Connection, article_id: int) -> None:
     a = articles.c
     row = conn.execute(select(a.title, a.lead, a.body).where(a.id == article_id)).first()
     exact = tokens("\n".join(p for p in row if p)) if row is not None else []
-    values = _fts_values(exact)
-    if row is None or _digest(values["exact"]) != entry.digest:
+    values = _fts_values(exact, _stored_keys(conn, [article_id])[article_id])
+    if row is None or _digest(values) != entry.digest:
         raise IndexStateError(
             f"article {article_id} changed without being unindexed first; "
             "rebuild the search index with `lantoa db reindex`"
@@ -178,8 +210,8 @@ def _unindex_text(conn: Connection, article_id: int) -> None:
 
 def unindex_article(conn: Connection, article_id: int) -> None:
     """Remove an article from the index (no error when it is not there)."""
-    conn.execute(delete(search_keys).where(search_keys.c.article_id == article_id))
     _unindex_text(conn, article_id)
+    conn.execute(delete(search_keys).where(search_keys.c.article_id == article_id))
 
 
 def index_article(conn: Connection, article_id: int, enriched: EnrichedArticle) -> None:
@@ -187,21 +219,29 @@ def index_article(conn: Connection, article_id: int, enriched: EnrichedArticle) 
     index_many(conn, [(article_id, enriched)], replace=True)
 
 
-def _text_rows(conn: Connection, docs: list[tuple[int, datetime | None, list[str]]]) -> None:
-    """Write the full-text entries of ``(article id, stored published, exact tokens)``."""
+Doc = tuple[int, datetime | None, list[str], list[tuple[str, str]]]
+"""What one full-text entry is made of: article id, stored published, exact tokens, filter keys."""
+
+
+def _text_rows(conn: Connection, docs: list[Doc]) -> None:
+    """Write the full-text entries of some articles."""
     if not docs:
         return
     if conn.dialect.name == "sqlite":
-        rows = [(sort_key(published, i), i, _fts_values(exact)) for i, published, exact in docs]
+        rows = [(sort_key(published, i), i, _fts_values(exact, keys)) for i, published, exact, keys in docs]
         conn.execute(insert(search_fts), [{"rowid": k, **values} for k, _, values in rows])
         conn.execute(
             insert(search_fts_rowids),
-            [{"article_id": i, "fts_rowid": k, "digest": _digest(v["exact"])} for k, i, v in rows],
+            [{"article_id": i, "fts_rowid": k, "digest": _digest(v)} for k, i, v in rows],
         )
         return
     tsv_rows = [
-        {"article_id": i, "sort_key": sort_key(published, i), "tsv_text": tsvector_literal(exact)}
-        for i, published, exact in docs
+        {
+            "article_id": i,
+            "sort_key": sort_key(published, i),
+            "tsv_text": tsvector_literal(exact, keys=keys),
+        }
+        for i, published, exact, keys in docs
     ]
     tsv = cast(bindparam("tsv_text"), TSVECTOR)
     values = {"article_id": bindparam("article_id"), "sort_key": bindparam("sort_key"), "tsv": tsv}
@@ -229,7 +269,7 @@ def index_many(
             )
         )
     }
-    docs: list[tuple[int, datetime | None, list[str]]] = []
+    docs: list[Doc] = []
     key_rows: list[dict[str, object]] = []
     for article_id, enriched in batch:
         if replace:
@@ -238,11 +278,9 @@ def index_many(
             continue
         row = stored.get(article_id)
         exact = tokenized[article_id] if tokenized and article_id in tokenized else document_tokens(enriched)
-        docs.append((article_id, row.published if row else None, exact))
-        key_rows.extend(
-            {"kind": kind, "key": value, "article_id": article_id}
-            for kind, value in _keys(enriched, row.source_province if row else None)
-        )
+        keys = sorted(_keys(enriched, row.source_province if row else None))
+        docs.append((article_id, row.published if row else None, exact, keys))
+        key_rows.extend({"kind": kind, "key": value, "article_id": article_id} for kind, value in keys)
     _text_rows(conn, docs)
     if key_rows:
         conn.execute(insert(search_keys), key_rows)
@@ -252,8 +290,8 @@ def index_many(
 def reindex_text(conn: Connection, batch: int = 500) -> int:
     """Rebuild every full-text entry from the stored articles (a migration changed the layout).
 
-    Reads headline, lead and body from ``articles`` in id order, batch by batch; filter keys are
-    left as they are. Returns the number of articles indexed.
+    Reads headline, lead and body from ``articles`` in id order, batch by batch, and each
+    article's filter keys from ``search_keys`` (left as they are). Returns the number indexed.
     """
     a = articles.c
     done = 0
@@ -268,7 +306,11 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
         if not rows:
             return done
         texts = ("\n".join(p for p in (r.title, r.lead, r.body) if p) for r in rows)  # as _unindex_text
-        _text_rows(conn, [(int(r.id), r.published, tokens(t)) for r, t in zip(rows, texts, strict=True)])
+        keys = _stored_keys(conn, [int(r.id) for r in rows])
+        _text_rows(
+            conn,
+            [(int(r.id), r.published, tokens(t), keys[int(r.id)]) for r, t in zip(rows, texts, strict=True)],
+        )
         done += len(rows)
         last = int(rows[-1].id)
 
@@ -287,6 +329,7 @@ __all__ = [
     "day_key_range",
     "index_article",
     "index_many",
+    "key_token",
     "rebuild_text",
     "reindex_text",
     "schema",

@@ -22,8 +22,11 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   database) with the columns ``exact2``/``folded2``, and its rowid is the sort key
   (``search_fts_rowids`` maps an article to its rowid, for updates); on PostgreSQL
   ``search_tsv`` gains ``sort_key`` (indexed) and its tsvectors, compressed with lz4 where the
-  server has it, are rewritten with the pairs. Existing text is re-indexed from ``articles``.
+  server has it, are rewritten with the pairs (by step 6's re-index).
 - step 5 indexes ``search_docs`` in result order (newest first) for filter-only queries.
+- step 6 puts each article's filter keys into its full-text entry as opaque tokens
+  (``lantoa.search.index.key_token``): the ``keys`` column of ``search_fts``, position-less
+  lexemes in ``search_tsv``. Existing text is re-indexed.
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ search_fts = Table(
     Column("folded", Text),
     Column("exact2", Text),
     Column("folded2", Text),
+    Column("keys", Text),
     Column(FTS_TABLE, Text),  # FTS5's hidden column named after the table: the MATCH target
     Column("rank", Text),
 )
@@ -251,9 +255,8 @@ _PG_V4 = (
 
 
 def _v4(conn: Connection) -> None:
-    """Full-text entries keyed by date, with syllable pairs; existing text re-indexed."""
-    from lantoa.search.index import reindex_text  # the index module imports this one
-
+    """Full-text entries keyed by date, with syllable pairs. Left empty: step 6, which always
+    runs after it, re-indexes the stored text in the final layout."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("DROP TABLE search_fts"))
         conn.execute(text("DROP TABLE IF EXISTS search_fts_rowids"))
@@ -267,7 +270,6 @@ def _v4(conn: Connection) -> None:
         ).scalar()
         if lz4:  # decompressing tsvectors for phrase checks and ranking: lz4 is ~1.6x faster
             conn.execute(text("ALTER TABLE search_tsv ALTER COLUMN tsv SET COMPRESSION lz4"))
-    reindex_text(conn)
 
 
 def _v5(conn: Connection) -> None:
@@ -283,5 +285,25 @@ def _v5(conn: Connection) -> None:
     conn.execute(text(ddl))
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
+_FTS5_V6_DDL = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5(exact, folded, exact2, folded2, keys, content = '', "
+    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
+)
+
+
+def _v6(conn: Connection) -> None:
+    """Filter keys inside the full-text entries (a rare filter with a common word is one posting
+    list intersection); existing text re-indexed with its keys."""
+    from lantoa.search.index import reindex_text  # the index module imports this one
+
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("DROP TABLE IF EXISTS search_fts"))
+        conn.execute(text("DELETE FROM search_fts_rowids"))
+        conn.execute(text(_FTS5_V6_DDL))
+    else:
+        conn.execute(text("DELETE FROM search_tsv"))
+    reindex_text(conn)
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
 register_migrations("search", MIGRATIONS)

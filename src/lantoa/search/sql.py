@@ -1,11 +1,13 @@
 """From the query AST to SQL with bound parameters, per backend.
 
-Plan: the top-level AND is split into conjuncts. Text conjuncts that the engine's own full-text
-syntax can express are merged into one full-text match, which drives the query and gives the
-relevance score; every other conjunct (field filters, or text mixed with filters under an OR)
-becomes an ordinary WHERE condition on the narrow ``search_docs`` copy of the store's
-``articles`` columns or on ``search_keys``. So ``hội nghị theme:bien-dao date:2024`` is one FTS lookup intersected with
-two indexed filters, not a scan.
+Plan: the top-level AND is split into conjuncts. Text conjuncts and keyed filters
+(``theme:``, ``source:``, ``province:``, ``person:``, ``doc:``, ``topic:``, which the index holds
+as tokens: ``lantoa.search.index.key_token``) that the engine's own full-text syntax can express
+are merged into one full-text match, which drives the query; its text alone gives the relevance
+score. Every other conjunct (dates, levels, or what FTS5 cannot say, such as a lone NOT under an
+OR) becomes an ordinary WHERE condition on the narrow ``search_docs`` copy of the store's
+``articles`` columns or on ``search_keys``. So ``hội nghị theme:bien-dao date:2024`` is one
+full-text lookup (two posting lists intersected) walked over one key range, not a scan.
 
 Text never reaches SQL or FTS syntax as typed: terms are cut into tokens of letters and digits
 (``lantoa.search.text``), and only those tokens (or their ``_``-joined syllable pairs), quoted,
@@ -22,15 +24,17 @@ from sqlalchemy import and_, bindparam, cast, func, literal, not_, or_, select, 
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
-from lantoa.search.index import day_key_range, fts_article_id, pairs
+from lantoa.search.index import day_key_range, fts_article_id, key_token, pairs
 from lantoa.search.query import And, Filter, Node, Not, Or, Term
 from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
 from lantoa.search.text import fold_token, has_marks, tokens
 
 KEYED_FIELDS = ("theme", "source", "province", "person", "doc", "topic")
-BM25_WEIGHTS = (50.0, 1.0, 50.0, 1.0)
-"""bm25 weights of the exact, folded, exact-pair and folded-pair columns: a query typed with
-diacritics ranks exact matches first."""
+BM25_WEIGHTS = (50.0, 1.0, 50.0, 1.0, 0.0)
+"""bm25 weights of the exact, folded, exact-pair, folded-pair and keys columns: a query typed with
+diacritics ranks exact matches first; filter keys select, never rank."""
+KEY_LENGTH = 300
+"""Filter keys are stored cut to this length (``search_keys.key``)."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,13 @@ class Compiled:
 
     dialect: str
     fts: Any | None
-    """SQLite: the FTS5 expression string; PostgreSQL: a tsquery SQL expression; None: filters only."""
+    """SQLite: the FTS5 expression string; PostgreSQL: a tsquery SQL expression; None: no part of
+    the query is in the full-text index (dates, levels only)."""
     where: tuple[ColumnElement[bool], ...]
+    rank: Any | None = None
+    """What scores a match, None when the full-text part holds keys only (every match scores 0):
+    SQLite, ``fts`` itself (``bm25`` gives the keys column no weight); PostgreSQL, the text part
+    of ``fts`` alone, for ``ts_rank``."""
     key_range: tuple[int | None, int | None] = (None, None)
     """Sort keys ``[low, high)`` implied by top-level date filters (``index.day_key_range``): on
     the full-text index's own key, so a date range narrows the full-text walk itself."""
@@ -68,9 +77,17 @@ def _fts5_term(term: Term) -> str:
     return f'folded{suffix} : "{folded}"'
 
 
+def _keyed(node: Node) -> bool:
+    return isinstance(node, Filter) and node.name in KEYED_FIELDS
+
+
+def _key_token(f: Filter) -> str:
+    return key_token(f.name, str(f.value)[:KEY_LENGTH])
+
+
 def _fts5_expressible(node: Node) -> bool:
     """FTS5 has no unary NOT: a negation must follow a positive operand of an AND."""
-    if isinstance(node, Term):
+    if isinstance(node, Term) or _keyed(node):
         return True
     if isinstance(node, And):
         positives = [c for c in node.children if not isinstance(c, Not)]
@@ -88,6 +105,8 @@ def _fts5_expressible(node: Node) -> bool:
 def _fts5(node: Node) -> str:
     if isinstance(node, Term):
         return _fts5_term(node)
+    if isinstance(node, Filter):
+        return f'keys : "{_key_token(node)}"'
     if isinstance(node, And):
         pos = " AND ".join(f"({_fts5(c)})" for c in node.children if not isinstance(c, Not))
         neg = "".join(f" NOT ({_fts5(c.child)})" for c in node.children if isinstance(c, Not))
@@ -119,6 +138,8 @@ def _tsq_op(op: str, left: Any, right: Any) -> Any:
 
 
 def _tsquery(node: Node) -> Any:
+    if isinstance(node, Filter):
+        return cast(literal(f"'{_key_token(node)}'"), TSQUERY)
     if isinstance(node, Term):
         exact, folded, marks = _forms(node)
         query = _tsq_phrase(folded)
@@ -145,7 +166,8 @@ def tsv_match(query: Any) -> ColumnElement[bool]:
 
 
 def _is_text(node: Node) -> bool:
-    if isinstance(node, Term):
+    """PostgreSQL: can the node be said as a tsquery (text and keyed filters)?"""
+    if isinstance(node, Term) or _keyed(node):
         return True
     if isinstance(node, Not):
         return _is_text(node.child)
@@ -217,11 +239,33 @@ def compile_query(node: Node, dialect: str) -> Compiled:
         rest.extend(negatives)
         negatives = []
     fts: Any | None = None
+    rank: Any | None = None
     if positives:
         merged: Node = And((*positives, *negatives)) if len(positives) + len(negatives) > 1 else positives[0]
-        fts = _fts5(merged) if dialect == "sqlite" else _tsquery(merged)
+        text_part = _without_keys(merged)
+        if dialect == "sqlite":
+            fts = _fts5(merged)
+            rank = fts if text_part is not None else None
+        else:
+            fts = _tsquery(merged)
+            rank = _tsquery(text_part) if text_part is not None else None
     where = tuple(_condition(c, dialect) for c in rest)
-    return Compiled(dialect, fts, where, _key_range(rest))
+    return Compiled(dialect, fts, where, rank, _key_range(rest))
+
+
+def _without_keys(node: Node) -> Node | None:
+    """The text of a full-text node with its keyed filters left out (None: nothing left)."""
+    if _keyed(node):
+        return None
+    if isinstance(node, Not):
+        child = _without_keys(node.child)
+        return Not(child) if child is not None else None
+    if isinstance(node, And | Or):
+        kept = [k for k in (_without_keys(c) for c in node.children) if k is not None]
+        if not kept or all(isinstance(k, Not) for k in kept):
+            return None
+        return kept[0] if len(kept) == 1 else type(node)(tuple(kept))
+    return node
 
 
 def _key_range(conjuncts: list[Node]) -> tuple[int | None, int | None]:
