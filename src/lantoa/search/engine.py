@@ -25,7 +25,7 @@ from lantoa.records import VN_TZ
 from lantoa.search import ranking
 from lantoa.search.index import fts_article_id
 from lantoa.search.query import Node, parse
-from lantoa.search.ranking import DEFAULT_WINDOW, Candidate
+from lantoa.search.ranking import DEFAULT_WINDOW, SHOWN_COLUMNS, Candidate
 from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
 from lantoa.search.snippet import SnippetPart, highlight_keys, make_snippet, render
 from lantoa.search.sql import BM25_WEIGHTS, Compiled, compile_query, fts5_match, tsv_match
@@ -214,11 +214,7 @@ def _hit_rows(ranked: Select[Any], sort: Sort, limit: int | None, offset: int) -
             page.c.score,
             page.c.published,
             page.c.total,
-            articles.c.url,
-            articles.c.title,
-            articles.c.source,
-            articles.c.lead,
-            articles.c.body,
+            *SHOWN_COLUMNS,
             dup_groups.c.size,
         )
         .select_from(joined)

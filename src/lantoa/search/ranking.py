@@ -55,6 +55,10 @@ class Candidate:
         return self.key >> KEY_SHIFT == 0
 
 
+SHOWN_COLUMNS = (articles.c.url, articles.c.title, articles.c.source, articles.c.lead, articles.c.body)
+"""What a hit shows from the wide article row (``engine._hits``): read for the shown page only."""
+
+
 @dataclass(frozen=True)
 class PageRow:
     """What ``engine._hits`` reads of a hit (the same names as the full query's rows)."""
@@ -126,16 +130,7 @@ def page(conn: Connection, shown: Sequence[Candidate]) -> list[PageRow]:
         dup_groups, dup_groups.c.id == func.coalesce(articles.c.group_id, articles.c.id)
     )
     q = (
-        select(
-            articles.c.id,
-            articles.c.published,
-            articles.c.url,
-            articles.c.title,
-            articles.c.source,
-            articles.c.lead,
-            articles.c.body,
-            dup_groups.c.size,
-        )
+        select(articles.c.id, articles.c.published, *SHOWN_COLUMNS, dup_groups.c.size)
         .select_from(joined)
         .where(articles.c.id.in_([c.id for c in shown]))
     )
@@ -191,4 +186,13 @@ def facet_counts(conn: Connection, cands: Sequence[Candidate], groups: bool) -> 
     return out
 
 
-__all__ = ["DEFAULT_WINDOW", "Candidate", "PageRow", "facet_counts", "order", "page", "window"]
+__all__ = [
+    "DEFAULT_WINDOW",
+    "SHOWN_COLUMNS",
+    "Candidate",
+    "PageRow",
+    "facet_counts",
+    "order",
+    "page",
+    "window",
+]
