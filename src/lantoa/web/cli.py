@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from lantoa.cli import AppContext, db_option, pass_app
-from lantoa.store.api import open_store
 from lantoa.web import schema as _schema  # noqa: F401 - registers the "web" migrations
 from lantoa.web.users import Role, UserService
 
@@ -35,9 +37,10 @@ def users_group() -> None:
     """Accounts of the web app: add, change a password, list."""
 
 
-def _service(app: AppContext) -> UserService:
-    store = open_store(app.settings.db)
-    return UserService(store.engine)
+@contextmanager
+def _service(app: AppContext) -> Iterator[UserService]:
+    with app.store() as store:
+        yield UserService(store.engine)
 
 
 @users_group.command("add")
@@ -83,10 +86,10 @@ def users_add(
     agency_level: str,
 ) -> None:
     """Create a user (the first admin is created this way)."""
-    service = _service(app)
-    if agency and agency not in {a.name for a in service.list_agencies()}:
-        service.add_agency(agency, agency_level)
-    user = service.add(username, password, Role(role), lang, agency=agency)
+    with _service(app) as service:
+        if agency and agency not in {a.name for a in service.list_agencies()}:
+            service.add_agency(agency, agency_level)
+        user = service.add(username, password, Role(role), lang, agency=agency)
     click.echo(f"user {user.username} created ({user.role.value})")
 
 
@@ -103,7 +106,8 @@ def users_add(
 @pass_app
 def users_passwd(app: AppContext, username: str, password: str) -> None:
     """Change a user's password; their open sessions are closed."""
-    _service(app).set_password(username, password)
+    with _service(app) as service:
+        service.set_password(username, password)
     click.echo(f"password of {username} changed")
 
 
@@ -112,7 +116,9 @@ def users_passwd(app: AppContext, username: str, password: str) -> None:
 @pass_app
 def users_list(app: AppContext) -> None:
     """List users with their role."""
-    for user in _service(app).list():
+    with _service(app) as service:
+        users = service.list()
+    for user in users:
         state = "" if user.active else " (disabled)"
         click.echo(f"{user.username}\t{user.role.value}\t{user.lang}\t{user.created_at:%Y-%m-%d}{state}")
 
@@ -130,12 +136,9 @@ def alerts_run(app: AppContext) -> None:
     from lantoa.web.alerts import check_alerts
     from lantoa.web.delivery import Dispatcher
 
-    store = open_store(app.settings.db)
-    try:
+    with app.store() as store:
         events = check_alerts(store.engine, store)
         summary = Dispatcher(store.engine, app.settings).run_once()
-    finally:
-        store.close()
     click.echo(
         f"{events} new event(s); {summary.sent} sent, {summary.retried} to retry, {summary.failed} failed"
     )
