@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, literal, literal_column, select
+from sqlalchemy import Select, Table, func, literal, literal_column, select
 from sqlalchemy.engine import Connection
 
 from lantoa.errors import InputError
 from lantoa.records import VN_TZ
 from lantoa.search import ranking
-from lantoa.search.index import fts_article_id
+from lantoa.search.index import fts_article_id, recent_tier
 from lantoa.search.query import Node, parse
 from lantoa.search.ranking import DEFAULT_WINDOW, SHOWN_COLUMNS, Candidate
-from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
+from lantoa.search.schema import search_docs, search_fts, search_fts_recent, search_keys, search_tsv
 from lantoa.search.snippet import SnippetPart, highlight_keys, make_snippet, render
 from lantoa.search.sql import BM25_WEIGHTS, Compiled, compile_query, fts5_match, tsv_match
 from lantoa.store.api import Store
@@ -101,14 +101,15 @@ def _check(sort: str, limit: int | None, offset: int) -> None:
         raise InputError(f"offset must not be negative ({offset})")
 
 
-def _fts_join(c: Compiled) -> tuple[Any, list[Any], Any]:
-    """(FROM clause, match and key-range conditions, index key column) of a full-text query."""
+def _fts_join(c: Compiled, table: Table = search_fts) -> tuple[Any, list[Any], Any]:
+    """(FROM clause, match and key-range conditions, index key column) of a full-text query
+    (``table``: SQLite's full-text table to read, the main one or the recent tier)."""
     docs = search_docs
     low, high = c.key_range
     if c.dialect == "sqlite":
-        joined = search_fts.join(docs, docs.c.article_id == fts_article_id())
-        where = [fts5_match(str(c.fts))]
-        key = search_fts.c.rowid
+        joined = table.join(docs, docs.c.article_id == fts_article_id(table))
+        where = [fts5_match(str(c.fts), table)]
+        key = table.c.rowid
     else:
         joined = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
         where = [tsv_match(c.fts)]
@@ -136,16 +137,35 @@ def _matches(c: Compiled) -> Select[Any]:
     return select(*cols, _score(c, search_tsv.c.tsv)).select_from(joined).where(*fts_where, *where)
 
 
-def _score(c: Compiled, tsv: Any) -> Any:
-    """Relevance of a full-text match (``tsv``: PostgreSQL's column to rank)."""
+def _score(c: Compiled, tsv: Any, table: Table = search_fts) -> Any:
+    """Relevance of a full-text match (``tsv``: PostgreSQL's column to rank; ``table``: SQLite's
+    full-text table the match reads)."""
     if c.rank is None:
         return literal(0.0).label("score")
     if c.dialect == "sqlite":
-        return (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
+        return (-func.bm25(literal_column(table.name), *BM25_WEIGHTS)).label("score")
     return func.ts_rank(tsv, c.rank).label("score")
 
 
-def _window_query(c: Compiled, size: int) -> Select[Any]:
+def _window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], bool]:
+    """The result window (``ranking.window``), read from SQLite's recent tier when it can be.
+
+    ``bm25`` counts each term's documents over the whole table it reads, once per query: on the
+    recent tier (the newest ``search_recent.size`` articles) that count no longer grows with the
+    archive. Every article newer than the tier's boundary is in the tier, so when the tier
+    yields more than the window the newest matches are all there; otherwise (a rarer query, or
+    a date range reaching before the boundary) the main table is read.
+    """
+    tier = recent_tier(conn) if c.fts is not None else None
+    low, high = c.key_range
+    if tier is not None and tier.active and (high is None or high > tier.boundary):
+        cands, complete = ranking.window(conn, _window_query(c, size, search_fts_recent), size)
+        if not complete or (low is not None and low >= tier.boundary):
+            return cands, complete
+    return ranking.window(conn, _window_query(c, size), size)
+
+
+def _window_query(c: Compiled, size: int, table: Table = search_fts) -> Select[Any]:
     """The newest ``size + 1`` matches: (id, gid, key, score), or published for ``key`` when the
     query has no full-text part (see ``lantoa.search.ranking``).
 
@@ -158,10 +178,10 @@ def _window_query(c: Compiled, size: int) -> Select[Any]:
     if c.fts is None:
         by_date = (docs.c.published.desc().nulls_last(), docs.c.article_id.desc())
         return _matches(c).order_by(*by_date).limit(size + 1)
-    joined, fts_where, key = _fts_join(c)
+    joined, fts_where, key = _fts_join(c, table)
     if c.dialect == "sqlite":
         return (
-            select(*ids, key.label("key"), _score(c, None))
+            select(*ids, key.label("key"), _score(c, None, table))
             .select_from(joined)
             .where(*fts_where, *c.where)
             .order_by(key.desc())
@@ -319,7 +339,7 @@ def search(
     node, compiled = _prepare(store, query)
     cands: list[Candidate]
     with _connect(store, compiled) as conn:
-        cands, complete = ranking.window(conn, _window_query(compiled, window), window)
+        cands, complete = _window(conn, compiled, window)
         ordered = ranking.order(cands, sort, groups)
         shown = ordered[offset : offset + limit] if limit else []
         hits = _hits(conn, ranking.page(conn, shown), highlight_keys(node))

@@ -24,19 +24,29 @@ cost (``lantoa.search.engine``):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Integer, bindparam, cast, delete, insert, literal, select, text
+from sqlalchemy import Integer, Table, bindparam, cast, delete, func, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from lantoa.errors import IndexStateError
 from lantoa.records import VN_TZ, EnrichedArticle, PageType
 from lantoa.search import schema
 from lantoa.search.fields import doc_key, key, province_key
-from lantoa.search.schema import search_fts, search_fts_rowids, search_keys, search_tsv
+from lantoa.search.schema import (
+    search_fts,
+    search_fts_recent,
+    search_fts_rowids,
+    search_keys,
+    search_recent,
+    search_tsv,
+)
 from lantoa.search.text import fold_tokens, tokens
 from lantoa.store.schema import articles
 
@@ -46,11 +56,22 @@ MAX_POSITIONS_PER_LEXEME = 255
 KEY_SHIFT = 30
 """Low bits of a sort key hold the article id (ids up to 2**30 - 1), high bits the second."""
 MAX_SECOND = 2**32 - 1
+RECENT_SIZE = 100_000
+"""SQLite: newest articles kept in the recent tier as well (``search_recent.size`` per store)."""
+RECENT_SLACK = 1_000
+"""The recent tier is cut back to its size once it holds this many more (a tenth more for a small
+tier): cuts come in batches."""
+NO_TIER = 2**63 - 1
+"""A boundary no sort key reaches: the recent tier is not in use (yet)."""
+ACTIVATE_AT = 2
+"""The tier starts once the main table holds this many times its size."""
+
+log = logging.getLogger(__name__)
 
 
-def fts_article_id() -> ColumnElement[int]:
-    """SQLite: the article id of a ``search_fts`` row (the low bits of its rowid, a sort key)."""
-    return search_fts.c.rowid.op("&")(literal((1 << KEY_SHIFT) - 1, type_=Integer))
+def fts_article_id(table: Table = search_fts) -> ColumnElement[int]:
+    """SQLite: the article id of a full-text row (the low bits of its rowid, a sort key)."""
+    return table.c.rowid.op("&")(literal((1 << KEY_SHIFT) - 1, type_=Integer))
 
 
 def sort_key(published: datetime | None, article_id: int) -> int:
@@ -168,10 +189,12 @@ def _fts_values(exact: list[str], keys: Iterable[tuple[str, str]]) -> dict[str, 
     }
 
 
-_FTS_DELETE = text(
-    "INSERT INTO search_fts (search_fts, rowid, exact, folded, exact2, folded2, keys) "
-    "VALUES ('delete', :rowid, :exact, :folded, :exact2, :folded2, :keys)"
-)
+def _fts_delete(table: str) -> TextClause:
+    """FTS5's command that removes a contentless entry, given the values it was indexed with."""
+    return text(
+        f"INSERT INTO {table} ({table}, rowid, exact, folded, exact2, folded2, keys) "  # noqa: S608 - a schema name
+        "VALUES ('delete', :rowid, :exact, :folded, :exact2, :folded2, :keys)"
+    )
 
 
 def _stored_keys(conn: Connection, article_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
@@ -183,28 +206,160 @@ def _stored_keys(conn: Connection, article_ids: list[int]) -> dict[int, list[tup
     return found
 
 
+def _stored_values(conn: Connection, entries: Sequence[Any]) -> list[dict[str, Any]]:
+    """The values some ``search_fts_rowids`` entries were indexed with, as FTS5 rows.
+
+    search_fts is contentless (it would otherwise store four copies of every text): FTS5 removes
+    an entry given the values it was indexed with, recomputed here from the stored article, which
+    the store still holds unchanged when it unindexes (see the module doc), and from the keys
+    ``search_keys`` still holds (``unindex_article`` deletes them after the text). The digest
+    proves they are the same; a change made behind the index's back is refused.
+    """
+    ids = [int(e.article_id) for e in entries]
+    a = articles.c
+    texts = {
+        int(r.id): "\n".join(p for p in (r.title, r.lead, r.body) if p)
+        for r in conn.execute(select(a.id, a.title, a.lead, a.body).where(a.id.in_(ids)))
+    }
+    keys = _stored_keys(conn, ids)
+    rows = []
+    for e in entries:
+        article_id = int(e.article_id)
+        values = _fts_values(tokens(texts[article_id]), keys[article_id]) if article_id in texts else None
+        if values is None or _digest(values) != e.digest:
+            raise IndexStateError(
+                f"article {article_id} changed without being unindexed first; "
+                "rebuild the search index with `lantoa db reindex`"
+            )
+        rows.append({"rowid": int(e.fts_rowid), **values})
+    return rows
+
+
+# --- the recent tier (SQLite) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecentTier:
+    """Where the recent tier ends: entries with a sort key of at least ``boundary`` are in it
+    (``NO_TIER``: the tier is not in use yet)."""
+
+    boundary: int
+    size: int
+    entries: int
+    """Entries in the tier."""
+    indexed: int
+    """Entries in the main table."""
+
+    @property
+    def active(self) -> bool:
+        return self.boundary != NO_TIER
+
+
+def recent_tier(conn: Connection) -> RecentTier | None:
+    """The recent tier's state; None on PostgreSQL (one GIN index is its whole story)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    row = conn.execute(select(search_recent).where(search_recent.c.id == 1)).first()
+    if row is None:
+        return None
+    return RecentTier(int(row.boundary), int(row.size), int(row.entries), int(row.indexed))
+
+
+def _save_tier(conn: Connection, tier: RecentTier) -> None:
+    conn.execute(delete(search_recent))
+    conn.execute(
+        insert(search_recent).values(
+            id=1, boundary=tier.boundary, size=tier.size, entries=tier.entries, indexed=tier.indexed
+        )
+    )
+
+
+def fill_recent(conn: Connection, size: int | None = None) -> int:
+    """(Re)build the recent tier from the main table: its newest ``size`` entries (default: the
+    tier's current size, else ``RECENT_SIZE``). Returns the number of entries copied."""
+    tier = recent_tier(conn)
+    size = size if size is not None else tier.size if tier else RECENT_SIZE
+    conn.execute(text("INSERT INTO search_fts_recent (search_fts_recent) VALUES ('delete-all')"))
+    r = search_fts_rowids.c
+    nth = conn.execute(select(r.fts_rowid).order_by(r.fts_rowid.desc()).offset(size - 1).limit(1)).scalar()
+    boundary = int(nth) if nth is not None else 0
+    copied = 0
+    last = boundary - 1
+    while True:
+        entries = conn.execute(
+            select(r.article_id, r.fts_rowid, r.digest)
+            .where(r.fts_rowid > last)
+            .order_by(r.fts_rowid)
+            .limit(500)
+        ).all()
+        if not entries:
+            break
+        conn.execute(insert(search_fts_recent), _stored_values(conn, entries))
+        copied += len(entries)
+        last = int(entries[-1].fts_rowid)
+    indexed = int(conn.execute(select(func.count()).select_from(search_fts_rowids)).scalar_one())
+    _save_tier(conn, RecentTier(boundary, size, copied, indexed))
+    return copied
+
+
+def _stop_tier(conn: Connection) -> None:
+    """Empty the tier and mark it unused, counting the main table's entries afresh."""
+    tier = recent_tier(conn)
+    conn.execute(text("INSERT INTO search_fts_recent (search_fts_recent) VALUES ('delete-all')"))
+    indexed = int(conn.execute(select(func.count()).select_from(search_fts_rowids)).scalar_one())
+    _save_tier(conn, RecentTier(NO_TIER, tier.size if tier else RECENT_SIZE, 0, indexed))
+
+
+def reset_recent(conn: Connection) -> None:
+    """Rebuild the tier's state from the main table: started (filled) only if it is due."""
+    _stop_tier(conn)
+    _maintain_recent(conn)
+
+
+def _maintain_recent(conn: Connection) -> None:
+    """Start the tier once the main table holds ``ACTIVATE_AT`` times its size (below that it
+    would cost an index copy for little); cut it back to its size once it has grown past it by
+    ``RECENT_SLACK``, oldest entries first (a few seconds per thousand: their values are
+    recomputed for FTS5's delete)."""
+    tier = recent_tier(conn)
+    if tier is None:
+        return
+    if not tier.active:
+        if tier.indexed > ACTIVATE_AT * tier.size:
+            log.info("search: filling the recent tier with the newest %d articles", tier.size)
+            fill_recent(conn)
+        return
+    if tier.entries <= tier.size + min(RECENT_SLACK, tier.size // 10 + 1):
+        return
+    r = search_fts_rowids.c
+    oldest = conn.execute(
+        select(r.article_id, r.fts_rowid, r.digest)
+        .where(r.fts_rowid >= tier.boundary)
+        .order_by(r.fts_rowid)
+        .limit(tier.entries - tier.size)
+    ).all()
+    for start in range(0, len(oldest), 500):
+        conn.execute(_fts_delete("search_fts_recent"), _stored_values(conn, oldest[start : start + 500]))
+    boundary = int(oldest[-1].fts_rowid) + 1 if oldest else tier.boundary
+    _save_tier(conn, replace(tier, boundary=boundary, entries=tier.entries - len(oldest)))
+
+
 def _unindex_text(conn: Connection, article_id: int) -> None:
     if conn.dialect.name != "sqlite":
         conn.execute(delete(search_tsv).where(search_tsv.c.article_id == article_id))
         return
-    # search_fts is contentless (it would otherwise store four copies of every text): FTS5
-    # removes an entry given the values it was indexed with, recomputed from the stored article,
-    # which the store still holds unchanged when it calls this (see the module doc), and from
-    # the keys ``search_keys`` still holds (``unindex_article`` deletes them after this).
     where = search_fts_rowids.c.article_id == article_id
     entry = conn.execute(select(search_fts_rowids).where(where)).first()
     if entry is None:
         return
-    a = articles.c
-    row = conn.execute(select(a.title, a.lead, a.body).where(a.id == article_id)).first()
-    exact = tokens("\n".join(p for p in row if p)) if row is not None else []
-    values = _fts_values(exact, _stored_keys(conn, [article_id])[article_id])
-    if row is None or _digest(values) != entry.digest:
-        raise IndexStateError(
-            f"article {article_id} changed without being unindexed first; "
-            "rebuild the search index with `lantoa db reindex`"
-        )
-    conn.execute(_FTS_DELETE, {"rowid": entry.fts_rowid, **values})
+    values = _stored_values(conn, [entry])
+    conn.execute(_fts_delete("search_fts"), values)
+    tier = recent_tier(conn)
+    if tier is not None:
+        in_tier = entry.fts_rowid >= tier.boundary
+        if in_tier:
+            conn.execute(_fts_delete("search_fts_recent"), values)
+        _save_tier(conn, replace(tier, entries=tier.entries - in_tier, indexed=tier.indexed - 1))
     conn.execute(delete(search_fts_rowids).where(where))
 
 
@@ -234,6 +389,14 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
             insert(search_fts_rowids),
             [{"article_id": i, "fts_rowid": k, "digest": _digest(v)} for k, i, v in rows],
         )
+        tier = recent_tier(conn)
+        if tier is not None:
+            recent = [{"rowid": k, **values} for k, _, values in rows if k >= tier.boundary]
+            if recent:
+                conn.execute(insert(search_fts_recent), recent)
+            _save_tier(
+                conn, replace(tier, entries=tier.entries + len(recent), indexed=tier.indexed + len(rows))
+            )
         return
     tsv_rows = [
         {
@@ -284,6 +447,7 @@ def index_many(
     _text_rows(conn, docs)
     if key_rows:
         conn.execute(insert(search_keys), key_rows)
+    _maintain_recent(conn)  # after the keys: filling or cutting the tier recomputes entries from them
     return len(docs)
 
 
@@ -291,8 +455,12 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
     """Rebuild every full-text entry from the stored articles (a migration changed the layout).
 
     Reads headline, lead and body from ``articles`` in id order, batch by batch, and each
-    article's filter keys from ``search_keys`` (left as they are). Returns the number indexed.
+    article's filter keys from ``search_keys`` (left as they are); on SQLite the recent tier is
+    filled from the result at the end. Returns the number indexed.
     """
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:  # index everything in the main table only, then start the tier if it is due
+        _stop_tier(conn)
     a = articles.c
     done = 0
     last = 0
@@ -304,8 +472,10 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
             .limit(batch)
         ).all()
         if not rows:
+            if sqlite:
+                _maintain_recent(conn)
             return done
-        texts = ("\n".join(p for p in (r.title, r.lead, r.body) if p) for r in rows)  # as _unindex_text
+        texts = ("\n".join(p for p in (r.title, r.lead, r.body) if p) for r in rows)  # as _stored_values
         keys = _stored_keys(conn, [int(r.id) for r in rows])
         _text_rows(
             conn,
@@ -319,6 +489,7 @@ def rebuild_text(conn: Connection) -> int:
     """Drop every full-text entry and index the stored articles again (``lantoa db reindex``)."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
+        conn.execute(text("INSERT INTO search_fts_recent (search_fts_recent) VALUES ('delete-all')"))
         conn.execute(delete(search_fts_rowids))
     else:
         conn.execute(delete(search_tsv))
@@ -326,12 +497,17 @@ def rebuild_text(conn: Connection) -> int:
 
 
 __all__ = [
+    "RECENT_SIZE",
+    "RecentTier",
     "day_key_range",
+    "fill_recent",
     "index_article",
     "index_many",
     "key_token",
     "rebuild_text",
+    "recent_tier",
     "reindex_text",
+    "reset_recent",
     "schema",
     "sort_key",
     "unindex_article",

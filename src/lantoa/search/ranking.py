@@ -115,10 +115,12 @@ def window(conn: Connection, stmt: Select[Any], size: int) -> tuple[list[Candida
     microsecond of Python.
     """
     result = conn.execute(stmt)
-    if "key" in result.keys():
-        rows = [Candidate(i, g, k, s or 0.0) for i, g, k, s in result]
+    keyed = "key" in result.keys()
+    fetched = result.all()  # one fetchall: iterating the result fetches row by row, 3x slower
+    if keyed:
+        rows = [Candidate(i, g, k, s or 0.0) for i, g, k, s in fetched]
     else:
-        rows = [Candidate(i, g, sort_key(p, i), s or 0.0) for i, g, p, s in result]
+        rows = [Candidate(i, g, sort_key(p, i), s or 0.0) for i, g, p, s in fetched]
     return rows[:size], len(rows) <= size
 
 
@@ -182,7 +184,7 @@ def facet_counts(conn: Connection, cands: Sequence[Candidate], groups: bool) -> 
     for name, column in zip(("source", "level", "province", "month"), zip(*rows, strict=False), strict=False):
         out[name].update(v for v in column if v is not None)
     themes = select(k.key).where(k.kind == "theme", _in_ids(conn, k.article_id, ids))
-    out["theme"].update(conn.execute(themes).scalars())
+    out["theme"].update(conn.execute(themes).scalars().all())
     return out
 
 

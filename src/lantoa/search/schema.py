@@ -26,7 +26,9 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
 - step 5 indexes ``search_docs`` in result order (newest first) for filter-only queries.
 - step 6 puts each article's filter keys into its full-text entry as opaque tokens
   (``lantoa.search.index.key_token``): the ``keys`` column of ``search_fts``, position-less
-  lexemes in ``search_tsv``. Existing text is re-indexed.
+  lexemes in ``search_tsv``.
+- step 7 (SQLite) adds the recent tier: ``search_fts_recent``, the same entries for the newest
+  articles only, and ``search_recent``, where its boundary lies. Existing text is re-indexed.
 """
 
 from __future__ import annotations
@@ -80,18 +82,39 @@ FTS_TABLE = "search_fts"
 fts_metadata = MetaData()
 """Never used with ``create_all``: the FTS5 virtual table is created by its own DDL below."""
 
-search_fts = Table(
-    FTS_TABLE,
-    fts_metadata,
-    Column("rowid", Integer, primary_key=True),
-    Column("exact", Text),
-    Column("folded", Text),
-    Column("exact2", Text),
-    Column("folded2", Text),
-    Column("keys", Text),
-    Column(FTS_TABLE, Text),  # FTS5's hidden column named after the table: the MATCH target
-    Column("rank", Text),
+
+def _fts_table(name: str) -> Table:
+    return Table(
+        name,
+        fts_metadata,
+        Column("rowid", Integer, primary_key=True),
+        Column("exact", Text),
+        Column("folded", Text),
+        Column("exact2", Text),
+        Column("folded2", Text),
+        Column("keys", Text),
+        Column(name, Text),  # FTS5's hidden column named after the table: the MATCH target
+        Column("rank", Text),
+    )
+
+
+search_fts = _fts_table(FTS_TABLE)
+search_fts_recent = _fts_table("search_fts_recent")
+"""SQLite: the same entries as ``search_fts`` for the newest articles only (step 7)."""
+
+recent_metadata = MetaData()
+search_recent = Table(
+    "search_recent",
+    recent_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("boundary", BigInteger, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("indexed", Integer, nullable=False),
 )
+"""SQLite, one row: an entry is in ``search_fts_recent`` too exactly when its sort key is at
+least ``boundary``; the tier holds ``entries`` of them and is cut back to about ``size``;
+``indexed`` counts the main table's entries (the tier starts once there are enough)."""
 
 rowids_metadata = MetaData()
 search_fts_rowids = Table(
@@ -102,7 +125,8 @@ search_fts_rowids = Table(
     Column("digest", BigInteger, nullable=False),
 )
 """SQLite: the FTS rowid (sort key) of each indexed article, so an update finds its old entry,
-and a fingerprint of the tokens it was indexed with (the contentless table must be told them)."""
+and a fingerprint of the tokens it was indexed with (the contentless table must be told them).
+Step 7 indexes ``fts_rowid``: the recent tier is cut back oldest first."""
 
 pg_metadata = MetaData()
 """Step 1's shape of ``search_tsv`` (step 4 adds ``sort_key``)."""
@@ -293,17 +317,35 @@ _FTS5_V6_DDL = (
 
 def _v6(conn: Connection) -> None:
     """Filter keys inside the full-text entries (a rare filter with a common word is one posting
-    list intersection); existing text re-indexed with its keys."""
-    from lantoa.search.index import reindex_text  # the index module imports this one
-
+    list intersection). Left empty: step 7 indexes the stored text in the final layout."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("DROP TABLE IF EXISTS search_fts"))
         conn.execute(text("DELETE FROM search_fts_rowids"))
         conn.execute(text(_FTS5_V6_DDL))
     else:
         conn.execute(text("DELETE FROM search_tsv"))
-    reindex_text(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(conn: Connection) -> None:
+    """SQLite: the recent tier, a second full-text table holding only the newest articles (see
+    ``lantoa.search.index``); then the stored text is indexed, or, when step 6's entries are
+    already there, only the recent tier is filled from them."""
+    from lantoa.search.index import reindex_text, reset_recent  # the index module imports this one
+
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        conn.execute(text("DROP TABLE IF EXISTS search_fts_recent"))  # filled below from the main table
+        conn.execute(text(_FTS5_V6_DDL.replace("TABLE search_fts ", "TABLE search_fts_recent ")))
+        conn.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_search_fts_rowids_key ON search_fts_rowids (fts_rowid)")
+        )
+        recent_metadata.create_all(conn)
+    indexed = search_fts_rowids if sqlite else search_tsv
+    if conn.execute(indexed.select().limit(1)).first() is None:
+        reindex_text(conn)
+    elif sqlite:
+        reset_recent(conn)
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 register_migrations("search", MIGRATIONS)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, cast, func, literal, not_, or_, select, true
+from sqlalchemy import Table, and_, bindparam, cast, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -116,8 +116,8 @@ def _fts5(node: Node) -> str:
     raise AssertionError(f"not expressible in FTS5: {node!r}")  # pragma: no cover
 
 
-def fts5_match(expression: str) -> ColumnElement[bool]:
-    return search_fts.c.search_fts.op("MATCH", is_comparison=True)(literal(expression))
+def fts5_match(expression: str, table: Table = search_fts) -> ColumnElement[bool]:
+    return table.c[table.name].op("MATCH", is_comparison=True)(literal(expression))
 
 
 # --- text: PostgreSQL tsquery --------------------------------------------------------------------
