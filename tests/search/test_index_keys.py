@@ -100,6 +100,8 @@ def test_keyed_filters_join_the_full_text_match_and_dates_stay_conditions() -> N
     pg = compile_query(node, "postgresql")
     assert len(pg.where) == 1 and pg.rank is not None
     assert compile_query(parse("theme:bien-dao"), "sqlite").rank is None  # keys select, never rank
+    flags = compile_query(parse("thắng level:province relevant:yes"), "sqlite")
+    assert flags.where == () and key_token("relevant", "yes") in flags.fts
     assert key_token("theme", "bien-dao") != key_token("topic", "bien-dao")
     literal = tsvector_literal(["biển"], keys=[("theme", "bien-dao")])
     assert literal.endswith(f"'{key_token('theme', 'bien-dao')}'")
@@ -121,3 +123,9 @@ def test_filter_key_tokens_follow_a_changed_analysis(store: Store) -> None:
     assert search(store, 'province:"Khánh Hòa"').total == 0
     assert [h.id for h in search(store, 'thắng province:"nghe an"').hits] == [article_id]
     assert [h.id for h in search(store, 'thắng NOT province:"nghe an"').hits] == [other]
+    # level and relevance are tokens too; an unknown level is "not province" in the index and in SQL
+    both = sorted([article_id, other])
+    assert sorted(h.id for h in search(store, "thắng relevant:no", groups=False).hits) == both
+    assert search(store, "thắng relevant:yes").total == 0
+    assert sorted(h.id for h in search(store, "thắng NOT level:province", groups=False).hits) == both
+    assert sorted(h.id for h in search(store, "NOT level:province", groups=False).hits) == both  # SQL: no text

@@ -156,9 +156,21 @@ def tsvector_literal(
     return f"{text_part} {key_part}" if text_part and key_part else text_part or key_part
 
 
-def _keys(enriched: EnrichedArticle, source_province: str | None) -> set[tuple[str, str]]:
+def flag_key(value: bool) -> str:
+    """The key of a yes/no field (``relevant:``)."""
+    return "yes" if value else "no"
+
+
+def _keys(enriched: EnrichedArticle, stored: Any | None) -> set[tuple[str, str]]:
+    """Filter keys of an article; ``stored``: its ``articles`` row (source province, level and
+    relevance as the store wrote them, the values ``search_docs`` copies)."""
     analysis, article = enriched.analysis, enriched.article
+    source_province = stored.source_province if stored is not None else None
     found: set[tuple[str, str]] = {("theme", t.slug) for t in analysis.themes}
+    if stored is not None:
+        found.add(("relevant", flag_key(bool(stored.relevant))))
+        if stored.level:
+            found.add(("level", stored.level))
     if article.source:
         found.add(("source", key(article.source)))
     if analysis.province:
@@ -427,9 +439,13 @@ def index_many(
     stored = {
         int(r.id): r
         for r in conn.execute(
-            select(articles.c.id, articles.c.source_province, articles.c.published).where(
-                articles.c.id.in_([i for i, _ in batch])
-            )
+            select(
+                articles.c.id,
+                articles.c.source_province,
+                articles.c.published,
+                articles.c.level,
+                articles.c.relevant,
+            ).where(articles.c.id.in_([i for i, _ in batch]))
         )
     }
     docs: list[Doc] = []
@@ -441,7 +457,7 @@ def index_many(
             continue
         row = stored.get(article_id)
         exact = tokenized[article_id] if tokenized and article_id in tokenized else document_tokens(enriched)
-        keys = sorted(_keys(enriched, row.source_province if row else None))
+        keys = sorted(_keys(enriched, row))
         docs.append((article_id, row.published if row else None, exact, keys))
         key_rows.extend({"kind": kind, "key": value, "article_id": article_id} for kind, value in keys)
     _text_rows(conn, docs)
@@ -501,6 +517,7 @@ __all__ = [
     "RecentTier",
     "day_key_range",
     "fill_recent",
+    "flag_key",
     "index_article",
     "index_many",
     "key_token",

@@ -1,11 +1,12 @@
 """From the query AST to SQL with bound parameters, per backend.
 
 Plan: the top-level AND is split into conjuncts. Text conjuncts and keyed filters
-(``theme:``, ``source:``, ``province:``, ``person:``, ``doc:``, ``topic:``, which the index holds
-as tokens: ``lantoa.search.index.key_token``) that the engine's own full-text syntax can express
+(``theme:``, ``source:``, ``province:``, ``person:``, ``doc:``, ``topic:``, ``level:``,
+``relevant:``, which the index holds as tokens: ``lantoa.search.index.key_token``) that the
+engine's own full-text syntax can express
 are merged into one full-text match, which drives the query; its text alone gives the relevance
-score. Every other conjunct (dates, levels, or what FTS5 cannot say, such as a lone NOT under an
-OR) becomes an ordinary WHERE condition on the narrow ``search_docs`` copy of the store's
+score. Every other conjunct (dates, or what FTS5 cannot say, such as a lone NOT under an OR)
+becomes an ordinary WHERE condition on the narrow ``search_docs`` copy of the store's
 ``articles`` columns or on ``search_keys``. So ``hội nghị theme:bien-dao date:2024`` is one
 full-text lookup (two posting lists intersected) walked over one key range, not a scan.
 
@@ -24,7 +25,7 @@ from sqlalchemy import Table, and_, bindparam, cast, func, literal, not_, or_, s
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
-from lantoa.search.index import day_key_range, fts_article_id, key_token, pairs
+from lantoa.search.index import day_key_range, flag_key, fts_article_id, key_token, pairs
 from lantoa.search.query import And, Filter, Node, Not, Or, Term
 from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
 from lantoa.search.text import fold_token, has_marks, tokens
@@ -77,12 +78,17 @@ def _fts5_term(term: Term) -> str:
     return f'folded{suffix} : "{folded}"'
 
 
+INDEXED_FIELDS = (*KEYED_FIELDS, "level", "relevant")
+"""Fields whose values are tokens of the full-text entries (``lantoa.search.index._keys``)."""
+
+
 def _keyed(node: Node) -> bool:
-    return isinstance(node, Filter) and node.name in KEYED_FIELDS
+    return isinstance(node, Filter) and node.name in INDEXED_FIELDS
 
 
 def _key_token(f: Filter) -> str:
-    return key_token(f.name, str(f.value)[:KEY_LENGTH])
+    value = flag_key(f.value) if isinstance(f.value, bool) else str(f.value)
+    return key_token(f.name, value[:KEY_LENGTH])
 
 
 def _fts5_expressible(node: Node) -> bool:
@@ -182,8 +188,8 @@ def _filter(f: Filter) -> ColumnElement[bool]:
             search_keys.c.kind == f.name, search_keys.c.key == bindparam(None, f.value)
         )
         return search_docs.c.article_id.in_(ids)
-    if f.name == "level":
-        return search_docs.c.level == f.value
+    if f.name == "level":  # NULL-safe, as the index's level token: NOT level:x keeps unknown levels
+        return func.coalesce(search_docs.c.level, "") == f.value
     if f.name == "relevant":
         return search_docs.c.relevant == bool(f.value)
     if f.name in ("date", "after", "before"):
