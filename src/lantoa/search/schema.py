@@ -22,7 +22,7 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   database) with the columns ``exact2``/``folded2``, and its rowid is the sort key
   (``search_fts_rowids`` maps an article to its rowid, for updates); on PostgreSQL
   ``search_tsv`` gains ``sort_key`` (indexed) and its tsvectors, compressed with lz4 where the
-  server has it, are rewritten with the pairs (by step 6's re-index).
+  server has it, are rewritten with the pairs (by step 7's re-index).
 - step 5 indexes ``search_docs`` in result order (newest first) for filter-only queries.
 - step 6 puts each article's filter keys into its full-text entry as opaque tokens
   (``lantoa.search.index.key_token``): the ``keys`` column of ``search_fts``, position-less
@@ -279,7 +279,7 @@ _PG_V4 = (
 
 
 def _v4(conn: Connection) -> None:
-    """Full-text entries keyed by date, with syllable pairs. Left empty: step 6, which always
+    """Full-text entries keyed by date, with syllable pairs. Left empty: step 7, which always
     runs after it, re-indexes the stored text in the final layout."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("DROP TABLE search_fts"))
