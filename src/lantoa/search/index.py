@@ -218,6 +218,11 @@ def _stored_keys(conn: Connection, article_ids: list[int]) -> dict[int, list[tup
     return found
 
 
+def _stored_text(row: Any) -> str:
+    """The indexed text of an ``articles`` row: headline, lead and body."""
+    return "\n".join(p for p in (row.title, row.lead, row.body) if p)
+
+
 def _stored_values(conn: Connection, entries: Sequence[Any]) -> list[dict[str, Any]]:
     """The values some ``search_fts_rowids`` entries were indexed with, as FTS5 rows.
 
@@ -230,7 +235,7 @@ def _stored_values(conn: Connection, entries: Sequence[Any]) -> list[dict[str, A
     ids = [int(e.article_id) for e in entries]
     a = articles.c
     texts = {
-        int(r.id): "\n".join(p for p in (r.title, r.lead, r.body) if p)
+        int(r.id): _stored_text(r)
         for r in conn.execute(select(a.id, a.title, a.lead, a.body).where(a.id.in_(ids)))
     }
     keys = _stored_keys(conn, ids)
@@ -291,7 +296,7 @@ def fill_recent(conn: Connection, size: int | None = None) -> int:
     tier's current size, else ``RECENT_SIZE``). Returns the number of entries copied."""
     tier = recent_tier(conn)
     size = size if size is not None else tier.size if tier else RECENT_SIZE
-    conn.execute(text("INSERT INTO search_fts_recent (search_fts_recent) VALUES ('delete-all')"))
+    indexed = _empty_tier(conn)
     r = search_fts_rowids.c
     nth = conn.execute(select(r.fts_rowid).order_by(r.fts_rowid.desc()).offset(size - 1).limit(1)).scalar()
     boundary = int(nth) if nth is not None else 0
@@ -309,16 +314,20 @@ def fill_recent(conn: Connection, size: int | None = None) -> int:
         conn.execute(insert(search_fts_recent), _stored_values(conn, entries))
         copied += len(entries)
         last = int(entries[-1].fts_rowid)
-    indexed = int(conn.execute(select(func.count()).select_from(search_fts_rowids)).scalar_one())
     _save_tier(conn, RecentTier(boundary, size, copied, indexed))
     return copied
 
 
-def _stop_tier(conn: Connection) -> None:
-    """Empty the tier and mark it unused, counting the main table's entries afresh."""
-    tier = recent_tier(conn)
+def _empty_tier(conn: Connection) -> int:
+    """Empty the tier's table; returns the main table's entries, counted afresh."""
     conn.execute(text("INSERT INTO search_fts_recent (search_fts_recent) VALUES ('delete-all')"))
-    indexed = int(conn.execute(select(func.count()).select_from(search_fts_rowids)).scalar_one())
+    return int(conn.execute(select(func.count()).select_from(search_fts_rowids)).scalar_one())
+
+
+def _stop_tier(conn: Connection) -> None:
+    """Empty the tier and mark it unused."""
+    tier = recent_tier(conn)
+    indexed = _empty_tier(conn)
     _save_tier(conn, RecentTier(NO_TIER, tier.size if tier else RECENT_SIZE, 0, indexed))
 
 
@@ -491,12 +500,8 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
             if sqlite:
                 _maintain_recent(conn)
             return done
-        texts = ("\n".join(p for p in (r.title, r.lead, r.body) if p) for r in rows)  # as _stored_values
         keys = _stored_keys(conn, [int(r.id) for r in rows])
-        _text_rows(
-            conn,
-            [(int(r.id), r.published, tokens(t), keys[int(r.id)]) for r, t in zip(rows, texts, strict=True)],
-        )
+        _text_rows(conn, [(int(r.id), r.published, tokens(_stored_text(r)), keys[int(r.id)]) for r in rows])
         done += len(rows)
         last = int(rows[-1].id)
 
@@ -505,8 +510,7 @@ def rebuild_text(conn: Connection) -> int:
     """Drop every full-text entry and index the stored articles again (``lantoa db reindex``)."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
-        conn.execute(text("INSERT INTO search_fts_recent (search_fts_recent) VALUES ('delete-all')"))
-        conn.execute(delete(search_fts_rowids))
+        conn.execute(delete(search_fts_rowids))  # reindex_text empties the recent tier
     else:
         conn.execute(delete(search_tsv))
     return reindex_text(conn)
