@@ -13,7 +13,15 @@ from lantoa.cli import cli
 from lantoa.errors import IndexStateError
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle
 from lantoa.search import search
-from lantoa.search.index import day_key_range, key_token, pairs, sort_key, tsvector_literal
+from lantoa.search.index import (
+    RANK_POSITIONS,
+    day_key_range,
+    key_token,
+    pairs,
+    rank_vector_literal,
+    sort_key,
+    tsvector_literal,
+)
 from lantoa.search.query import parse
 from lantoa.search.sql import compile_query
 from lantoa.store.api import Store
@@ -57,6 +65,15 @@ def test_pairs_join_adjacent_syllables_and_share_positions_in_the_tsvector() -> 
 def _save(store: Store, title: str, body: str, day: date) -> int:
     article = Article(url="https://example.vn/k", title=title, paragraphs=(body,), published=day)
     return store.save_article(EnrichedArticle(article, Analysis())).article_id
+
+
+def test_the_ranking_vector_holds_syllables_in_both_forms_with_few_positions() -> None:
+    exact = ["đảng", "bộ", "đảng", "đảng", "đảng", "đảng", "đảng", "hoa"]
+    literal = dict(entry.split(":") for entry in rank_vector_literal(exact).split())
+    assert set(literal) == {"'đảng'", "'dang'", "'bộ'", "'bo'", "'hoa'"}  # no pairs, no keys
+    assert literal["'đảng'"] == ",".join(f"{p}A" for p in (1, 3, 4, 5)[:RANK_POSITIONS])
+    assert literal["'dang'"] == "1,3,4,5"  # the folded twin shares positions, with weight D
+    assert literal["'hoa'"] == "8A"  # no diacritics: one lexeme, exact
 
 
 def test_phrases_need_consecutive_pairs(store: Store) -> None:

@@ -179,7 +179,7 @@ def test_step_3_fills_the_facet_columns_of_a_step_2_database(store: Store, corpu
         for ddl in triggers:
             conn.execute(text(ddl))
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=2))
-    assert store.migrate() == ["search v3", "search v4", "search v5", "search v6", "search v7"]
+    assert store.migrate() == ["search v3", "search v4", "search v5", "search v6", "search v7", "search v8"]
     with store.engine.connect() as conn:
         want = sorted(
             tuple(r)
@@ -217,9 +217,31 @@ def test_step_4_rekeys_and_reindexes_an_older_full_text_index(store: Store, corp
                 text("INSERT INTO search_fts (rowid, exact, folded) SELECT id, title, title FROM articles")
             )
         else:
-            conn.execute(text("DROP INDEX ix_search_tsv_sort_key"))
+            conn.execute(text("DROP INDEX IF EXISTS ix_search_tsv_sort_key"))
             conn.execute(text("ALTER TABLE search_tsv DROP COLUMN sort_key"))
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=3))
-    assert store.migrate() == ["search v4", "search v5", "search v6", "search v7"]
+    assert store.migrate() == ["search v4", "search v5", "search v6", "search v7", "search v8"]
     assert [[h.id for h in search(store, q, sort="date").hits] for q in queries] == before
     assert all(before)
+
+
+def test_step_8_computes_the_ranking_vectors_of_an_existing_postgresql_index(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    """An index built before step 8 keeps its entries and gets the vectors indexing writes."""
+    if store.engine.dialect.name != "postgresql":
+        assert store.migrate() == []
+        return
+    queries = ("hoi nghi", "Đảng", '"thông tin đối ngoại" OR dang')
+    before = [[(h.id, h.score) for h in search(store, q).hits] for q in queries]
+    with store.engine.begin() as conn:
+        written = dict(conn.execute(text("SELECT article_id, tsv::text FROM search_rank")).all())
+        conn.execute(text("DROP TABLE search_rank"))
+        conn.execute(text("CREATE INDEX ix_search_tsv_sort_key ON search_tsv (sort_key)"))
+        conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=7))
+    assert store.migrate() == ["search v8"]
+    with store.engine.connect() as conn:
+        assert dict(conn.execute(text("SELECT article_id, tsv::text FROM search_rank")).all()) == written
+        assert conn.execute(text("SELECT to_regclass('ix_search_tsv_sort_key')")).scalar() is None
+    assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
+    assert all(before) and len(written) >= 3

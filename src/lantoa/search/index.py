@@ -44,6 +44,7 @@ from lantoa.search.schema import (
     search_fts_recent,
     search_fts_rowids,
     search_keys,
+    search_rank,
     search_recent,
     search_tsv,
 )
@@ -53,6 +54,8 @@ from lantoa.store.schema import articles
 MAX_POSITION = 16383
 """PostgreSQL keeps word positions up to 16383; later words share the last position."""
 MAX_POSITIONS_PER_LEXEME = 255
+RANK_POSITIONS = 4
+"""PostgreSQL: positions kept per lexeme in the ranking vector (``rank_vector_literal``)."""
 KEY_SHIFT = 30
 """Low bits of a sort key hold the article id (ids up to 2**30 - 1), high bits the second."""
 MAX_SECOND = 2**32 - 1
@@ -121,11 +124,11 @@ def document_tokens(enriched: EnrichedArticle) -> list[str]:
     return tokens(enriched.article.full_text)
 
 
-def _positions(entries: Iterator[tuple[int, str, bool]]) -> str:
+def _positions(entries: Iterator[tuple[int, str, bool]], limit: int = MAX_POSITIONS_PER_LEXEME) -> str:
     positions: dict[str, list[str]] = {}
     for i, lexeme, exact in entries:
         plist = positions.setdefault(lexeme, [])
-        if len(plist) < MAX_POSITIONS_PER_LEXEME:
+        if len(plist) < limit:
             plist.append(f"{min(i, MAX_POSITION)}{'A' if exact else ''}")
     return " ".join(f"'{lex}':{','.join(pl)}" for lex, pl in positions.items())
 
@@ -154,6 +157,26 @@ def tsvector_literal(
     text_part = _positions(entries())
     key_part = " ".join(f"'{t}'" for t in sorted({key_token(k, v) for k, v in keys}))
     return f"{text_part} {key_part}" if text_part and key_part else text_part or key_part
+
+
+def rank_vector_literal(exact: list[str]) -> str:
+    """PostgreSQL: the small tsvector ``ts_rank`` reads (``search_rank``).
+
+    Ranking a window reads the vector of each of its 2,000 rows, and the matching vector, with
+    syllable pairs and keys, is about 25 KB compressed out of line: decompressing 2,000 of them
+    was 60 of a query's 100 ms at 100k articles. This one holds the syllables only, exact
+    (weight A) and folded (D) at shared positions, at most ``RANK_POSITIONS`` positions each (a
+    word's fifth mention adds little, as BM25 saturates term frequency): about a fifth of the size.
+    """
+    folded = fold_tokens(exact)
+
+    def entries() -> Iterator[tuple[int, str, bool]]:
+        for i, (tok, twin) in enumerate(zip(exact, folded, strict=True), start=1):
+            yield i, tok, True
+            if twin != tok:
+                yield i, twin, False
+
+    return _positions(entries(), RANK_POSITIONS)
 
 
 def flag_key(value: bool) -> str:
@@ -368,6 +391,7 @@ def _maintain_recent(conn: Connection) -> None:
 def _unindex_text(conn: Connection, article_id: int) -> None:
     if conn.dialect.name != "sqlite":
         conn.execute(delete(search_tsv).where(search_tsv.c.article_id == article_id))
+        conn.execute(delete(search_rank).where(search_rank.c.article_id == article_id))
         return
     where = search_fts_rowids.c.article_id == article_id
     entry = conn.execute(select(search_fts_rowids).where(where)).first()
@@ -427,9 +451,20 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
         }
         for i, published, exact, keys in docs
     ]
-    tsv = cast(bindparam("tsv_text"), TSVECTOR)
-    values = {"article_id": bindparam("article_id"), "sort_key": bindparam("sort_key"), "tsv": tsv}
+    values = {
+        "article_id": bindparam("article_id"),
+        "sort_key": bindparam("sort_key"),
+        "tsv": cast(bindparam("tsv_text"), TSVECTOR),
+    }
     conn.execute(insert(search_tsv).values(**values), tsv_rows)
+    _rank_rows(conn, [(i, exact) for i, _, exact, _ in docs])
+
+
+def _rank_rows(conn: Connection, docs: list[tuple[int, list[str]]]) -> None:
+    """PostgreSQL: write the ranking vectors of some articles (article id, exact tokens)."""
+    rows = [{"article_id": i, "rank_text": rank_vector_literal(exact)} for i, exact in docs]
+    values = {"article_id": bindparam("article_id"), "tsv": cast(bindparam("rank_text"), TSVECTOR)}
+    conn.execute(insert(search_rank).values(**values), rows)
 
 
 def index_many(
@@ -506,6 +541,27 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
         last = int(rows[-1].id)
 
 
+def fill_rank_vectors(conn: Connection, batch: int = 500) -> int:
+    """PostgreSQL: compute the ranking vector of every indexed article from its stored text
+    (migration step 8). Returns the number of rows written."""
+    a, t = articles.c, search_tsv.c
+    done = 0
+    last = 0
+    while True:
+        rows = conn.execute(
+            select(a.id, a.title, a.lead, a.body)
+            .select_from(search_tsv.join(articles, a.id == t.article_id))
+            .where(t.article_id > last)
+            .order_by(t.article_id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return done
+        _rank_rows(conn, [(int(r.id), tokens(_stored_text(r))) for r in rows])
+        done += len(rows)
+        last = int(rows[-1].id)
+
+
 def rebuild_text(conn: Connection) -> int:
     """Drop every full-text entry and index the stored articles again (``lantoa db reindex``)."""
     if conn.dialect.name == "sqlite":
@@ -513,6 +569,7 @@ def rebuild_text(conn: Connection) -> int:
         conn.execute(delete(search_fts_rowids))  # reindex_text empties the recent tier
     else:
         conn.execute(delete(search_tsv))
+        conn.execute(delete(search_rank))
     return reindex_text(conn)
 
 
@@ -520,11 +577,13 @@ __all__ = [
     "RECENT_SIZE",
     "RecentTier",
     "day_key_range",
+    "fill_rank_vectors",
     "fill_recent",
     "flag_key",
     "index_article",
     "index_many",
     "key_token",
+    "rank_vector_literal",
     "rebuild_text",
     "recent_tier",
     "reindex_text",

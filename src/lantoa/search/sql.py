@@ -50,7 +50,7 @@ class Compiled:
     rank: Any | None = None
     """What scores a match, None when the full-text part holds keys only (every match scores 0):
     SQLite, ``fts`` itself (``bm25`` gives the keys column no weight); PostgreSQL, the text part
-    of ``fts`` alone, for ``ts_rank``."""
+    of ``fts`` alone, in syllables, for ``ts_rank`` on the ranking vector."""
     key_range: tuple[int | None, int | None] = (None, None)
     """Sort keys ``[low, high)`` implied by top-level date filters (``index.day_key_range``): on
     the full-text index's own key, so a date range narrows the full-text walk itself."""
@@ -164,6 +164,28 @@ def _tsquery(node: Node) -> Any:
     raise AssertionError(f"not a text node: {node!r}")  # pragma: no cover
 
 
+def _rank_tsquery(node: Node) -> Any:
+    """PostgreSQL: the text part of a query as ``ts_rank`` reads it against ``search_rank``
+    (``lantoa.search.index.rank_vector_literal``: syllables, no pairs), a term of several
+    syllables being all of them."""
+    if isinstance(node, Term):
+        toks = tokens(node.text)
+        folded = " & ".join(f"'{fold_token(t)}'" for t in toks)
+        exact = " & ".join(f"'{t}'" for t in toks)
+        query = f"({exact}) | ({folded})" if any(has_marks(t) for t in toks) else folded
+        return cast(literal(query), TSQUERY)
+    if isinstance(node, Not):
+        return func.tsquery_not(_rank_tsquery(node.child), type_=TSQUERY)
+    if isinstance(node, And | Or):
+        op = "&&" if isinstance(node, And) else "||"
+        parts = [_rank_tsquery(c) for c in node.children]
+        query = parts[0]
+        for part in parts[1:]:
+            query = _tsq_op(op, query, part)
+        return query
+    raise AssertionError(f"not a text node: {node!r}")  # pragma: no cover
+
+
 def tsv_match(query: Any) -> ColumnElement[bool]:
     return search_tsv.c.tsv.op("@@", is_comparison=True)(query)
 
@@ -254,7 +276,7 @@ def compile_query(node: Node, dialect: str) -> Compiled:
             rank = fts if text_part is not None else None
         else:
             fts = _tsquery(merged)
-            rank = _tsquery(text_part) if text_part is not None else None
+            rank = _rank_tsquery(text_part) if text_part is not None else None
     where = tuple(_condition(c, dialect) for c in rest)
     return Compiled(dialect, fts, where, rank, _key_range(rest))
 
