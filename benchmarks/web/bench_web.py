@@ -6,8 +6,9 @@ and the time from an article's ingest to its alert, per backend.
 For each backend, the search benchmark's corpus (``benchmarks/search/corpus.py``, real VNTC
 articles and their republications) is bulk-loaded with ``benchmarks/search/bench.py``'s loader,
 plus cited documents and people on a share of the articles (so the dashboard's tables have work
-to do). ``lantoa serve`` then runs as its own process on 127.0.0.1 (one uvicorn worker, default
-settings: alert loop every 15 s) and ``wrk`` (apt-get install wrk) drives it with 20 connections
+to do). ``lantoa serve`` then runs as its own process on 127.0.0.1 (``--workers``: one uvicorn worker
+by default, or each count given in turn on the same database; default settings: alert loop
+every 15 s) and ``wrk`` (apt-get install wrk) drives it with 20 connections
 for ``--duration`` seconds per page type, logged in, each request a different URL from a list,
 twice: back to back (saturation), then with a think time around 1 s between a user's clicks:
 
@@ -196,40 +197,49 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
         UserService(store.engine).add("bench", PASSWORD, "editor")
         load_s = time.perf_counter() - t0
         cold = cold_dashboard(store)
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "lantoa", "serve", "--db", url, "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=workdir,
-        )
-        client = httpx.Client(timeout=60)
-        for _ in range(300):
-            try:
-                client.get(f"{base}/health")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        client.post(f"{base}/login", data={"username": "bench", "password": PASSWORD})
-        cookie = client.cookies["lantoa_session"]
         report: dict[str, Any] = {
             "backend": backend,
             "n": n,
             "load_s": round(load_s, 1),
             "dashboard_cold_s": round(cold, 2),
-            "pages": {},
+            "workers": {},
         }
-        for think in args.think_ms:
-            mode = "back_to_back" if think == 0 else f"think_{think}ms"
-            report["pages"][mode] = {}
-            for page, paths in urls(n).items():
-                for path in paths[:5]:  # warm-up (also fills the dashboard cache)
-                    client.get(base + path)
-                result = wrk(base, cookie, paths, args.duration, args.connections, workdir, think)
-                report["pages"][mode][page] = result
-                print(backend, mode, page, result, flush=True)
-        report["ingest_to_alert_s"] = ingest_to_alert(base, client, store)
+        for workers in args.workers:
+            port = _free_port()
+            base = f"http://127.0.0.1:{port}"
+            serve = [sys.executable, "-m", "lantoa", "serve", "--db", url, "--port", str(port)]
+            proc = subprocess.Popen(
+                [*serve, "--workers", str(workers)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=workdir,
+            )
+            client = httpx.Client(timeout=60)
+            for _ in range(300):
+                try:
+                    client.get(f"{base}/health")
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            client.post(f"{base}/login", data={"username": "bench", "password": PASSWORD})
+            cookie = client.cookies["lantoa_session"]
+            pages: dict[str, Any] = {}
+            for think in args.think_ms:
+                mode = "back_to_back" if think == 0 else f"think_{think}ms"
+                pages[mode] = {}
+                for page, paths in urls(n).items():
+                    for path in paths[:5]:  # warm-up (also fills the dashboard cache)
+                        client.get(base + path)
+                    result = wrk(base, cookie, paths, args.duration, args.connections, workdir, think)
+                    pages[mode][page] = result
+                    print(backend, f"{workers} worker(s)", mode, page, result, flush=True)
+            report["workers"][workers] = {
+                "pages": pages,
+                "ingest_to_alert_s": ingest_to_alert(base, client, store),
+            }
+            proc.terminate()
+            proc.wait(30)
+            proc = None
         return report
     finally:
         if proc:
@@ -255,6 +265,13 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="`lantoa serve --workers` values to measure, in turn.",
+    )
     parser.add_argument(
         "--think-ms",
         type=int,

@@ -118,3 +118,46 @@ def test_serve_starts_a_real_server(tmp_path: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert b"lantoa users add" in err  # tells how to create the first admin
+
+
+def test_serve_with_several_workers_shares_logins_and_the_database(tmp_path: Path) -> None:
+    """Worker processes get the parent's settings and sessions live in the database: a login made
+    through one worker holds whichever worker answers the next request."""
+    import psutil
+
+    db = str(tmp_path / "workers.db")
+    r = CliRunner().invoke(cli, ["users", "add", "can.bo", "--password", "mat-khau-07", "--db", db])
+    assert r.exit_code == 0, r.output
+    store = open_store(db)
+    try:
+        store.save_article(enriched(1, title="Ngư dân Nghệ An vươn khơi", body="Ngư dân ra khơi đánh bắt."))
+    finally:
+        store.close()
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lantoa", "serve", "--db", db, "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,  # no lantoa.toml there: the database comes from --db, through the parent
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError(proc.stderr.read1().decode() if proc.stderr else "server did not start")
+        workers = [p for p in psutil.Process(proc.pid).children(recursive=True) if "python" in p.name()]
+        assert len(workers) >= 2
+        with httpx.Client(base_url=base) as client:
+            login = client.post("/login", data={"username": "can.bo", "password": "mat-khau-07", "next": "/"})
+            assert login.status_code == 303
+            pages = [client.get("/search", params={"q": "ngu dan"}) for _ in range(12)]
+        assert all(p.status_code == 200 for p in pages)
+        assert all("Ngư dân Nghệ An vươn khơi" in p.text for p in pages)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

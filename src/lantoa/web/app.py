@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import os
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from importlib import resources
 from urllib.parse import quote
@@ -52,6 +56,25 @@ def alert_pass(store: Store, dispatcher: Dispatcher) -> tuple[int, int]:
     return events, summary.sent
 
 
+def alert_thread(store: Store, settings: Settings) -> threading.Thread:
+    """The alert loop of ``lantoa serve --workers N`` (N > 1), in the parent process: one loop,
+    however many workers serve pages. Passes are safe to overlap with a cron ``lantoa alerts
+    run`` (deliveries are claimed, events unique), but N loops would check N times for nothing."""
+
+    def loop() -> None:
+        dispatcher = Dispatcher(store.engine, settings)
+        while True:
+            try:
+                alert_pass(store, dispatcher)
+            except Exception:
+                log.exception("alert pass failed")
+            time.sleep(settings.alert_interval_s)
+
+    thread = threading.Thread(target=loop, name="lantoa-alerts", daemon=True)
+    thread.start()
+    return thread
+
+
 async def _alert_loop(app: FastAPI, interval_s: float) -> None:
     while True:
         try:
@@ -84,10 +107,32 @@ def _status(exc: LantoaError) -> int:
     return 500
 
 
-def create_app(settings: Settings, store: Store | None = None, *, run_alerts: bool = True) -> FastAPI:
+WORKER_SETTINGS_ENV = "LANTOA_SERVE_SETTINGS"
+"""Where ``lantoa serve --workers N`` hands its resolved settings to the worker processes."""
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``lantoa serve --workers N`` (uvicorn's factory).
+
+    The parent resolved the settings (config file, environment, ``--db``) and passes them as
+    JSON, so every worker serves the same database; it has migrated the database already (N
+    workers migrating at once would race) and runs the alert loop itself (``alert_thread``).
+    """
+    settings = Settings(**json.loads(os.environ[WORKER_SETTINGS_ENV]))
+    return create_app(settings, open_store(settings.db, migrate=False), run_alerts=False, migrate=False)
+
+
+def worker_settings_json(settings: Settings) -> str:
+    return json.dumps(asdict(settings))
+
+
+def create_app(
+    settings: Settings, store: Store | None = None, *, run_alerts: bool = True, migrate: bool = True
+) -> FastAPI:
     """Build the app on ``store`` (opened from ``settings.db`` when not given)."""
-    store = store or open_store(settings.db)
-    store.migrate()
+    store = store or open_store(settings.db, migrate=migrate)
+    if migrate:
+        store.migrate()
     dispatcher = Dispatcher(store.engine, settings)
 
     @contextlib.asynccontextmanager

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from lantoa.cli import AppContext, db_option, pass_app
+from lantoa.store.api import open_store
 from lantoa.web import schema as _schema  # noqa: F401 - registers the "web" migrations
 from lantoa.web.users import Role, UserService
 
@@ -17,19 +20,38 @@ from lantoa.web.users import Role, UserService
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--no-alerts", is_flag=True, help="Do not run the alert dispatcher loop in this process.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes serving requests (a search holds a core for its 20-50 ms: one worker "
+    "per core keeps searches from queueing behind each other).",
+)
 @pass_app
-def serve_command(app: AppContext, host: str, port: int, no_alerts: bool) -> None:
+def serve_command(app: AppContext, host: str, port: int, no_alerts: bool, workers: int) -> None:
     """Serve the web app and API (alerts are checked every `alert_interval_s` seconds)."""
     import uvicorn
 
-    from lantoa.web.app import create_app
+    from lantoa.web.app import WORKER_SETTINGS_ENV, alert_thread, create_app, worker_settings_json
 
-    web = create_app(app.settings, run_alerts=not no_alerts)
-    users = web.state.users
+    if workers == 1:
+        web = create_app(app.settings, run_alerts=not no_alerts)
+        users = web.state.users
+    else:  # the workers import the app themselves; this process migrates and runs the alerts
+        store = open_store(app.settings.db)
+        users = UserService(store.engine)
+        os.environ[WORKER_SETTINGS_ENV] = worker_settings_json(app.settings)
+        if not no_alerts and app.settings.alert_interval_s > 0:
+            alert_thread(store, app.settings)
     if users.count() == 0:
         click.echo("No user yet: create the first admin with `lantoa users add NAME --role admin`.", err=True)
     click.echo(f"Lantoa is serving at http://{host}:{port} (Ctrl-C to stop)", err=True)
-    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": False}
+    if workers == 1:
+        uvicorn.run(web, **options)
+    else:
+        uvicorn.run("lantoa.web.app:worker_app", factory=True, workers=workers, **options)
 
 
 @click.group("users")
