@@ -164,7 +164,7 @@ def rank_vector_literal(exact: list[str]) -> str:
 
     Ranking a window reads the vector of each of its 2,000 rows, and the matching vector, with
     syllable pairs and keys, is about 25 KB compressed out of line: decompressing 2,000 of them
-    was 60 of a query's 100 ms at 100k articles. This one holds the syllables only, exact
+    was 66 of a query's 108 ms at 100k articles (benchmarks/RESULTS.md, search run 7). This one holds the syllables only, exact
     (weight A) and folded (D) at shared positions, at most ``RANK_POSITIONS`` positions each (a
     word's fifth mention adds little, as BM25 saturates term frequency): about a fifth of the size.
     """
