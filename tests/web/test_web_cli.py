@@ -90,27 +90,36 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_starts_a_real_server(tmp_path: Path) -> None:
-    db = str(tmp_path / "serve.db")
+def _serve(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, tries: int = 100
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``lantoa serve`` as its own process on a free port; return it and its base URL once
+    it answers /health (``tries`` checks, 0.2 s apart when refused)."""
     port = _free_port()
-    env = {**os.environ, "LANTOA_ALERT_INTERVAL_S": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lantoa", "serve", "--db", db, "--port", str(port)],
+        [sys.executable, "-m", "lantoa", "serve", *args, "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
-        cwd=tmp_path,
+        cwd=cwd,
     )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(tries):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.terminate()
+    _, err = proc.communicate(timeout=20)
+    raise AssertionError(err.decode() or "server did not start")
+
+
+def test_serve_starts_a_real_server(tmp_path: Path) -> None:
+    db = str(tmp_path / "serve.db")
+    env = {**os.environ, "LANTOA_ALERT_INTERVAL_S": "1"}
+    proc, base = _serve(["--db", db], tmp_path, env)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError(proc.stderr.read1().decode() if proc.stderr else "server did not start")
         r = httpx.get(f"{base}/", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith("/login")
         assert "Lantoa" in httpx.get(f"{base}/login").text
@@ -133,23 +142,9 @@ def test_serve_with_several_workers_shares_logins_and_the_database(tmp_path: Pat
         store.save_article(enriched(1, title="Ngư dân Nghệ An vươn khơi", body="Ngư dân ra khơi đánh bắt."))
     finally:
         store.close()
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lantoa", "serve", "--db", db, "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,  # no lantoa.toml there: the database comes from --db, through the parent
-    )
+    # tmp_path holds no lantoa.toml: the database comes from --db, through the parent
+    proc, base = _serve(["--db", db, "--workers", "2"], tmp_path, tries=150)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError(proc.stderr.read1().decode() if proc.stderr else "server did not start")
         workers = [p for p in psutil.Process(proc.pid).children(recursive=True) if "python" in p.name()]
         assert len(workers) >= 2
         with httpx.Client(base_url=base) as client:

@@ -18,6 +18,7 @@ syllables is matched as its chain of pairs in the pair columns (``lantoa.search.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,42 +144,36 @@ def _tsq_op(op: str, left: Any, right: Any) -> Any:
     return left.op(op, return_type=TSQUERY)(right)
 
 
-def _tsquery(node: Node) -> Any:
+def _term_tsquery(term: Term) -> Any:
+    """A term as the index holds it: its chain of syllable pairs, exact or folded."""
+    exact, folded, marks = _forms(term)
+    query = _tsq_phrase(folded)
+    if marks:
+        query = _tsq_op("||", _tsq_phrase(exact), query)
+    return query
+
+
+def _rank_term_tsquery(term: Term) -> Any:
+    """A term as ``ts_rank`` reads it against ``search_rank``
+    (``lantoa.search.index.rank_vector_literal``: syllables, no pairs): all its syllables."""
+    toks = tokens(term.text)
+    folded = " & ".join(f"'{fold_token(t)}'" for t in toks)
+    exact = " & ".join(f"'{t}'" for t in toks)
+    query = f"({exact}) | ({folded})" if any(has_marks(t) for t in toks) else folded
+    return cast(literal(query), TSQUERY)
+
+
+def _tsquery(node: Node, term: Callable[[Term], Any] = _term_tsquery) -> Any:
+    """A text node as a tsquery; ``term`` says how a term is written (matching or ranking)."""
     if isinstance(node, Filter):
         return cast(literal(f"'{_key_token(node)}'"), TSQUERY)
     if isinstance(node, Term):
-        exact, folded, marks = _forms(node)
-        query = _tsq_phrase(folded)
-        if marks:
-            query = _tsq_op("||", _tsq_phrase(exact), query)
-        return query
+        return term(node)
     if isinstance(node, Not):
-        return func.tsquery_not(_tsquery(node.child), type_=TSQUERY)  # the function behind prefix !!
+        return func.tsquery_not(_tsquery(node.child, term), type_=TSQUERY)  # the function behind prefix !!
     if isinstance(node, And | Or):
         op = "&&" if isinstance(node, And) else "||"
-        parts = [_tsquery(c) for c in node.children]
-        query = parts[0]
-        for part in parts[1:]:
-            query = _tsq_op(op, query, part)
-        return query
-    raise AssertionError(f"not a text node: {node!r}")  # pragma: no cover
-
-
-def _rank_tsquery(node: Node) -> Any:
-    """PostgreSQL: the text part of a query as ``ts_rank`` reads it against ``search_rank``
-    (``lantoa.search.index.rank_vector_literal``: syllables, no pairs), a term of several
-    syllables being all of them."""
-    if isinstance(node, Term):
-        toks = tokens(node.text)
-        folded = " & ".join(f"'{fold_token(t)}'" for t in toks)
-        exact = " & ".join(f"'{t}'" for t in toks)
-        query = f"({exact}) | ({folded})" if any(has_marks(t) for t in toks) else folded
-        return cast(literal(query), TSQUERY)
-    if isinstance(node, Not):
-        return func.tsquery_not(_rank_tsquery(node.child), type_=TSQUERY)
-    if isinstance(node, And | Or):
-        op = "&&" if isinstance(node, And) else "||"
-        parts = [_rank_tsquery(c) for c in node.children]
+        parts = [_tsquery(c, term) for c in node.children]
         query = parts[0]
         for part in parts[1:]:
             query = _tsq_op(op, query, part)
@@ -276,7 +271,7 @@ def compile_query(node: Node, dialect: str) -> Compiled:
             rank = fts if text_part is not None else None
         else:
             fts = _tsquery(merged)
-            rank = _rank_tsquery(text_part) if text_part is not None else None
+            rank = _tsquery(text_part, _rank_term_tsquery) if text_part is not None else None
     where = tuple(_condition(c, dialect) for c in rest)
     return Compiled(dialect, fts, where, rank, _key_range(rest))
 
