@@ -199,11 +199,16 @@ def index_size(store: Store, path: str | None) -> dict[str, float]:
             fts = sum(v for k, v in sizes.items() if k.startswith("search_fts"))
             keys = sum(v for k, v in sizes.items() if "search_keys" in k)
             total = os.path.getsize(path) if path else sum(sizes.values())
-            return {"fts_mb": fts / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}
-        fts = conn.execute(text("SELECT pg_total_relation_size('search_tsv')")).scalar_one()
+            return {"fts_mb": int(fts) / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}
+        fts = conn.execute(  # the month partitions and search_rank, with their TOAST and indexes
+            text(
+                "SELECT sum(pg_total_relation_size(inhrelid)) + pg_total_relation_size('search_rank') "
+                "FROM pg_inherits WHERE inhparent = 'search_tsv'::regclass"
+            )
+        ).scalar_one()
         keys = conn.execute(text("SELECT pg_total_relation_size('search_keys')")).scalar_one()
         total = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
-        return {"fts_mb": fts / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}
+        return {"fts_mb": int(fts) / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -283,14 +288,14 @@ def naive_baseline(store: Store, queries: list[str]) -> dict[str, Any]:
 def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
     path = None
     if backend == "sqlite":
-        path = os.path.join(args.dir, f"lantoa_bench_{n}.db")
+        path = os.path.join(args.dir, f"lantoa_bench_{n}{args.suffix}.db")
         if os.path.exists(path) and not args.queries_only:
             os.remove(path)
         url = path
     else:
         import psycopg
 
-        name = f"lantoa_bench_{n}"
+        name = f"lantoa_bench_{n}{args.suffix}"
         if not args.queries_only:
             with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -365,6 +370,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=1, help="Run every k-th query of the mix (slow runs).")
     parser.add_argument("--no-baseline", action="store_true", help="Skip the off-the-shelf FTS5 comparison.")
     parser.add_argument("--queries-only", action="store_true", help="Reuse a kept database, only query it.")
+    parser.add_argument(
+        "--suffix",
+        default="",
+        help="Database name after lantoa_bench_<n> (replicate.py's copies end in _rep).",
+    )
     args = parser.parse_args()
     for n in args.n:
         for backend in args.backend:

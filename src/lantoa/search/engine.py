@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from lantoa.errors import InputError
 from lantoa.records import VN_TZ
-from lantoa.search import ranking
+from lantoa.search import partitions, ranking
 from lantoa.search.index import fts_article_id, recent_tier
 from lantoa.search.query import Node, parse
 from lantoa.search.ranking import DEFAULT_WINDOW, SHOWN_COLUMNS, Candidate
@@ -165,6 +165,8 @@ def _window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], 
     yields more than the window the newest matches are all there; otherwise (a rarer query, or
     a date range reaching before the boundary) the main table is read.
     """
+    if c.fts is not None and c.dialect == "postgresql":
+        return _monthly_window(conn, c, size)
     tier = recent_tier(conn) if c.fts is not None else None
     low, high = c.key_range
     if tier is not None and tier.active and (high is None or high > tier.boundary):
@@ -172,6 +174,19 @@ def _window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], 
         if not complete or (low is not None and low >= tier.boundary):
             return cands, complete
     return ranking.window(conn, _window_query(c, size), size)
+
+
+def _monthly_window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], bool]:
+    """PostgreSQL: the result window read month partitions newest first, a few months per
+    statement (``partitions.slices``), until it is full."""
+    found: list[Candidate] = []
+    for key_range in partitions.slices(partitions.months(conn), c.key_range):
+        want = size - len(found)
+        cands, complete = ranking.window(conn, _window_query(replace(c, key_range=key_range), want), want)
+        found += cands
+        if not complete:
+            return found, False
+    return found, True
 
 
 def _window_query(c: Compiled, size: int, table: Table = search_fts) -> Select[Any]:

@@ -37,7 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from lantoa.errors import IndexStateError
 from lantoa.records import VN_TZ, EnrichedArticle, PageType
-from lantoa.search import schema
+from lantoa.search import partitions, schema
 from lantoa.search.fields import doc_key, key, province_key
 from lantoa.search.schema import (
     search_fts,
@@ -56,9 +56,9 @@ MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 255
 RANK_POSITIONS = 4
 """PostgreSQL: positions kept per lexeme in the ranking vector (``rank_vector_literal``)."""
-KEY_SHIFT = 30
+KEY_SHIFT = partitions.KEY_SHIFT
 """Low bits of a sort key hold the article id (ids up to 2**30 - 1), high bits the second."""
-MAX_SECOND = 2**32 - 1
+MAX_SECOND = partitions.SECONDS_END - 1
 RECENT_SIZE = 100_000
 """SQLite: newest articles kept in the recent tier as well (``search_recent.size`` per store)."""
 RECENT_SLACK = 1_000
@@ -443,19 +443,17 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
                 conn, replace(tier, entries=tier.entries + len(recent), indexed=tier.indexed + len(rows))
             )
         return
+    keys_of = [sort_key(published, i) for i, published, _, _ in docs]
     tsv_rows = [
-        {
-            "article_id": i,
-            "sort_key": sort_key(published, i),
-            "tsv_text": tsvector_literal(exact, keys=keys),
-        }
-        for i, published, exact, keys in docs
+        {"article_id": i, "sort_key": k, "tsv_text": tsvector_literal(exact, keys=keys)}
+        for (i, _, exact, keys), k in zip(docs, keys_of, strict=True)
     ]
     values = {
         "article_id": bindparam("article_id"),
         "sort_key": bindparam("sort_key"),
         "tsv": cast(bindparam("tsv_text"), TSVECTOR),
     }
+    partitions.ensure(conn, keys_of)
     conn.execute(insert(search_tsv).values(**values), tsv_rows)
     _rank_rows(conn, [(i, exact) for i, _, exact, _ in docs])
 

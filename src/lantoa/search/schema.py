@@ -30,8 +30,10 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
 - step 7 (SQLite) adds the recent tier: ``search_fts_recent``, the same entries for the newest
   articles only, and ``search_recent``, where its boundary lies. Existing text is re-indexed.
 - step 8 (PostgreSQL) adds ``search_rank``, the small vectors ``ts_rank`` reads, and drops step
-  4's B-tree on ``sort_key`` (its only use was a bad plan). Step 7 no longer fills an empty
-  PostgreSQL index: step 8 does, once its ranking table is there.
+  4's B-tree on ``sort_key`` (its only use was a bad plan).
+- step 9 (PostgreSQL) partitions ``search_tsv`` by month of publication
+  (``lantoa.search.partitions``). Steps 7 and 8 no longer fill an empty PostgreSQL index: step 9
+  does, in its final layout.
 """
 
 from __future__ import annotations
@@ -346,7 +348,7 @@ def _v6(conn: Connection) -> None:
 def _v7(conn: Connection) -> None:
     """SQLite: the recent tier, a second full-text table holding only the newest articles (see
     ``lantoa.search.index``); then the stored text is indexed, or, when step 6's entries are
-    already there, only the recent tier is filled from them (PostgreSQL: step 8 fills its index)."""
+    already there, only the recent tier is filled from them (PostgreSQL: step 9 fills its index)."""
     from lantoa.search.index import reindex_text, reset_recent  # the index module imports this one
 
     if conn.dialect.name == "sqlite":
@@ -364,8 +366,8 @@ def _v7(conn: Connection) -> None:
 
 def _v8(conn: Connection) -> None:
     """PostgreSQL: a small ranking vector for each entry (``search_rank``, see
-    ``lantoa.search.index.rank_vector_literal``), computed from the stored text; then an index
-    an earlier step left empty is filled.
+    ``lantoa.search.index.rank_vector_literal``), computed from the stored text of the entries
+    there are (step 9 fills an index an earlier step left empty).
 
     Also drops step 4's B-tree on ``sort_key``. Searches never walk it (index scans are off for
     them: ``engine._connect``), and the one plan that used it was the worst: for a date range
@@ -373,7 +375,7 @@ def _v8(conn: Connection) -> None:
     tsvector of the range (``kinh tế date:2019`` at 100k: 264 ms), instead of asking GIN for the
     word and filtering its rows by key (8 ms).
     """
-    from lantoa.search.index import fill_rank_vectors, reindex_text  # imports this module
+    from lantoa.search.index import fill_rank_vectors  # imports this module
 
     if conn.dialect.name != "postgresql":
         return
@@ -383,11 +385,45 @@ def _v8(conn: Connection) -> None:
     if _has_lz4(conn):
         conn.execute(text("ALTER TABLE search_rank ALTER COLUMN tsv SET COMPRESSION lz4"))
     conn.execute(text("DELETE FROM search_rank"))  # rebuilt whole, whatever a rerun left
+    fill_rank_vectors(conn)  # of the entries there are; step 9 indexes an empty index whole
+
+
+_PG_V9 = (
+    "CREATE TABLE search_tsv (article_id BIGINT NOT NULL, tsv TSVECTOR NOT NULL, sort_key BIGINT NOT NULL) "
+    "PARTITION BY RANGE (sort_key)",
+    "INSERT INTO search_tsv (article_id, tsv, sort_key) SELECT article_id, tsv, sort_key FROM search_tsv_v8",
+    "DROP TABLE search_tsv_v8",
+    "CREATE INDEX ix_search_tsv_gin ON search_tsv USING gin (tsv)",
+    "CREATE INDEX ix_search_tsv_article ON search_tsv (article_id)",
+)
+
+
+def _v9(conn: Connection) -> None:
+    """PostgreSQL: ``search_tsv`` partitioned by month of publication, so a search reads the
+    newest months until its window is full (``lantoa.search.partitions``). Entries are copied
+    as they are (their months' partitions made first); an empty index is filled from the
+    stored text. Article ids are indexed for updates and deletes; they are no longer a primary
+    key (a partitioned table's unique keys must hold the partition key), and indexing already
+    deletes an article's entry before writing it."""
+    from lantoa.search import partitions
+    from lantoa.search.index import reindex_text  # imports this module
+
+    if conn.dialect.name != "postgresql":
+        return
+    if not partitions.is_partitioned(conn):
+        conn.execute(text("ALTER TABLE search_tsv RENAME TO search_tsv_v8"))
+        statements = iter(_PG_V9)
+        conn.execute(text(next(statements)))  # the partitioned table
+        if _has_lz4(conn):
+            conn.execute(text("ALTER TABLE search_tsv ALTER COLUMN tsv SET COMPRESSION lz4"))
+        hours = conn.execute(text("SELECT DISTINCT (sort_key >> 30) / 3600 FROM search_tsv_v8")).scalars()
+        partitions.ensure(conn, (int(h) * 3600 << 30 for h in hours))  # Vietnam's offsets are whole hours
+        conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+        for ddl in statements:
+            conn.execute(text(ddl))
     if conn.execute(search_tsv.select().limit(1)).first() is None:
         reindex_text(conn)
-    else:
-        fill_rank_vectors(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 register_migrations("search", MIGRATIONS)

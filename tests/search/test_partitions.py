@@ -1,0 +1,182 @@
+"""PostgreSQL's month partitions of ``search_tsv``: bounds, slices, made on demand, read newest
+first with the same window as one statement over every month, and step 9's migration."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, text, update
+
+from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, Source, SourceLevel
+from lantoa.search import partitions, ranking, search
+from lantoa.search.engine import _monthly_window, _window_query
+from lantoa.search.index import MAX_SECOND, sort_key
+from lantoa.search.query import parse
+from lantoa.search.sql import compile_query
+from lantoa.store.api import Store, open_store
+from lantoa.store.schema import articles, schema_versions
+
+
+@pytest.fixture
+def store(pg_url: str) -> Iterator[Store]:
+    """Partitions are PostgreSQL's: every test here runs on a fresh PostgreSQL database."""
+    s = open_store(pg_url)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        datetime(2024, 1, 31, 16, 59, 59, tzinfo=UTC),  # 23:59:59 in Hà Nội: still January
+        datetime(2024, 1, 31, 17, 0, 0, tzinfo=UTC),  # midnight in Hà Nội: February
+        datetime(2024, 12, 31, 17, 0, 0, tzinfo=UTC),  # a new year
+        datetime(1969, 5, 1, tzinfo=UTC),  # before 1970: keyed at second 0, like undated
+        datetime(2200, 1, 1, tzinfo=UTC),  # after the last second: keyed at the last one
+        None,
+    ],
+)
+def test_every_sort_key_falls_inside_the_bounds_of_its_month(instant: datetime | None) -> None:
+    key = sort_key(instant, 12345)
+    month = partitions.month_of(key)
+    low, high = partitions.key_bounds(month)
+    assert low <= key < high
+    if instant is not None and 1970 < instant.year < 2100:
+        local = instant.astimezone(VN_TZ)
+        assert month == (local.year, local.month)
+        assert partitions.key_bounds((local.year, local.month)) == (low, high)
+
+
+def test_the_months_at_both_ends_of_the_key_space_reach_its_ends() -> None:
+    assert partitions.month_of(sort_key(None, 1)) == (1970, 1)
+    assert partitions.key_bounds((1970, 1))[0] == 0
+    last = partitions.month_of(sort_key(datetime.fromtimestamp(MAX_SECOND, UTC), (1 << 30) - 1))
+    assert partitions.key_bounds(last)[1] == (MAX_SECOND + 1) << 30
+
+
+def test_slices_cover_the_range_newest_first_in_doubling_runs_of_months() -> None:
+    months = [(2024, m) for m in range(9, 0, -1)]  # September back to January
+    cut = {m: partitions.key_bounds(m)[0] for m in months}
+    assert list(partitions.slices(months, (None, None))) == [
+        (cut[(2024, 9)], None),
+        (cut[(2024, 7)], cut[(2024, 9)]),
+        (cut[(2024, 3)], cut[(2024, 7)]),
+        (None, cut[(2024, 3)]),
+    ]
+    low = cut[(2024, 2)] + 5  # inside February
+    high = cut[(2024, 6)]  # May's end
+    assert list(partitions.slices(months, (low, high))) == [
+        (cut[(2024, 5)], high),
+        (cut[(2024, 3)], cut[(2024, 5)]),
+        (low, cut[(2024, 3)]),
+    ]
+    assert list(partitions.slices([], (low, None))) == [(low, None)]
+
+
+def test_indexing_makes_one_partition_for_each_month_of_publication(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    with store.engine.connect() as conn:
+        made = partitions.months(conn)
+        placed = dict(conn.execute(text("SELECT article_id, tableoid::regclass::text FROM search_tsv")).all())
+        published = dict(conn.execute(select(articles.c.id, articles.c.published)).all())
+    wanted = {}
+    for article_id in corpus.values():
+        local = published[article_id].astimezone(VN_TZ)
+        wanted[article_id] = partitions.partition_name((local.year, local.month))
+    assert placed == wanted
+    assert {partitions.partition_name(m) for m in made} == set(wanted.values())
+    assert made == sorted(made, reverse=True) and len(made) >= 5
+
+
+def test_an_undated_article_gets_the_first_month_and_is_found(store: Store, corpus: dict[str, int]) -> None:
+    source = Source("Báo Thử", "https://baothu.example", SourceLevel.PRESS)
+    store.upsert_source(source)
+    article = Article(
+        url="https://baothu.example/khong-ngay",
+        title="Bài không ngày về hội nghị",
+        paragraphs=("Hội nghị bàn về công tác thông tin.",),
+        source=source.name,
+    )
+    article_id = store.save_article(EnrichedArticle(article, Analysis())).article_id
+    with store.engine.connect() as conn:
+        assert (1970, 1) in partitions.months(conn)
+    assert article_id in {h.id for h in search(store, "hoi nghi", groups=False).hits}
+
+
+@pytest.mark.parametrize(
+    "query", ["hoi nghi", "Đảng", '"thông tin đối ngoại" OR dang', "ngu dan date:2024-06"]
+)
+def test_the_monthly_window_is_the_window_of_one_statement_over_every_month(
+    store: Store, corpus: dict[str, int], query: str
+) -> None:
+    """Windows smaller than the matches end inside a month, between months and at the end."""
+    compiled = compile_query(parse(query), "postgresql")
+    with store.engine.connect() as conn:
+        whole = ranking.window(conn, _window_query(compiled, 100), 100)
+        assert whole[1] and len(whole[0]) >= 2
+        for size in range(len(whole[0]) + 2):
+            expected = ranking.window(conn, _window_query(compiled, size), size)
+            assert _monthly_window(conn, compiled, size) == expected
+
+
+def test_step_9_partitions_an_existing_index_without_changing_a_result(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    queries = ("hoi nghi", "Đảng", '"thông tin đối ngoại" OR dang', "dang date:2024-01..2024-04")
+    before = [[(h.id, h.score) for h in search(store, q).hits] for q in queries]
+    with store.engine.begin() as conn:
+        entries = sorted(conn.execute(text("SELECT article_id, sort_key, tsv::text FROM search_tsv")).all())
+        made = partitions.months(conn)
+        conn.execute(text("CREATE TABLE search_tsv_old AS SELECT article_id, tsv, sort_key FROM search_tsv"))
+        conn.execute(text("DROP TABLE search_tsv"))
+        conn.execute(text("ALTER TABLE search_tsv_old RENAME TO search_tsv"))
+        conn.execute(text("ALTER TABLE search_tsv ADD PRIMARY KEY (article_id)"))
+        conn.execute(text("CREATE INDEX ix_search_tsv_gin ON search_tsv USING gin (tsv)"))
+        conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=8))
+        assert not partitions.is_partitioned(conn)
+    assert store.migrate() == ["search v9"]
+    with store.engine.connect() as conn:
+        assert partitions.is_partitioned(conn) and partitions.months(conn) == made
+        assert (
+            sorted(conn.execute(text("SELECT article_id, sort_key, tsv::text FROM search_tsv")).all())
+            == entries
+        )
+        assert conn.execute(text("SELECT to_regclass('search_tsv_v8')")).scalar() is None
+    assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
+    assert all(before) and len(made) >= 5
+
+
+def test_two_writers_make_a_new_month_once_and_searches_are_not_blocked(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    """The first writer holds the month's lock until it commits; the second then finds the month
+    made. Meanwhile searches run (were they waiting for the first writer, this test would hang
+    until pytest's timeout fails it)."""
+    key = sort_key(datetime(2030, 5, 10, tzinfo=UTC), 999_999)
+    second: list[object] = []
+    with store.engine.connect() as first_conn, store.engine.connect() as second_conn:
+        first_tx = first_conn.begin()
+        assert partitions.ensure(first_conn, [key]) == [(2030, 5)]
+
+        def second_writer() -> None:
+            with second_conn.begin():
+                second.append(partitions.ensure(second_conn, [key]))
+
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive() and not second  # waiting for the first writer's lock
+        with store.engine.connect() as reader:
+            assert (2030, 5) not in partitions.months(reader)  # not committed yet
+        assert search(store, "hoi nghi").total >= 1
+        first_tx.commit()
+        thread.join(timeout=10)
+    assert second == [[]]
+    with store.engine.connect() as conn:
+        assert (2030, 5) in partitions.months(conn)
