@@ -199,7 +199,7 @@ def index_size(store: Store, path: str | None) -> dict[str, float]:
             fts = sum(v for k, v in sizes.items() if k.startswith("search_fts"))
             keys = sum(v for k, v in sizes.items() if "search_keys" in k)
             total = os.path.getsize(path) if path else sum(sizes.values())
-            return {"fts_mb": int(fts) / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}
+            return {"fts_mb": fts / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}
         fts = conn.execute(  # the month partitions and search_rank, with their TOAST and indexes
             text(
                 "SELECT sum(pg_total_relation_size(inhrelid)) + pg_total_relation_size('search_rank') "

@@ -4,7 +4,6 @@ first with the same window as one statement over every month, and step 9's migra
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -16,18 +15,14 @@ from lantoa.search.engine import _monthly_window, _window_query
 from lantoa.search.index import MAX_SECOND, sort_key
 from lantoa.search.query import parse
 from lantoa.search.sql import compile_query
-from lantoa.store.api import Store, open_store
+from lantoa.store.api import Store
 from lantoa.store.schema import articles, schema_versions
 
 
 @pytest.fixture
-def store(pg_url: str) -> Iterator[Store]:
-    """Partitions are PostgreSQL's: every test here runs on a fresh PostgreSQL database."""
-    s = open_store(pg_url)
-    try:
-        yield s
-    finally:
-        s.close()
+def db_url(pg_url: str) -> str:
+    """Partitions are PostgreSQL's: the shared ``store`` fixture opens a fresh PostgreSQL database."""
+    return pg_url
 
 
 @pytest.mark.parametrize(

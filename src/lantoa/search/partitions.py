@@ -107,11 +107,8 @@ def slices(
     month in a few statements (seven for nine years), each planned over its own months only.
     """
     low, high = key_range
-    cuts = [
-        key_bounds(m)[0]
-        for m in newest_first
-        if (high is None or key_bounds(m)[0] < high) and (low is None or key_bounds(m)[1] > low)
-    ]
+    bounds = map(key_bounds, newest_first)
+    cuts = [start for start, end in bounds if (high is None or start < high) and (low is None or end > low)]
     top = high
     taken = 0
     step = 1

@@ -416,8 +416,10 @@ def _v9(conn: Connection) -> None:
         conn.execute(text(next(statements)))  # the partitioned table
         if _has_lz4(conn):
             conn.execute(text("ALTER TABLE search_tsv ALTER COLUMN tsv SET COMPRESSION lz4"))
-        hours = conn.execute(text("SELECT DISTINCT (sort_key >> 30) / 3600 FROM search_tsv_v8")).scalars()
-        partitions.ensure(conn, (int(h) * 3600 << 30 for h in hours))  # Vietnam's offsets are whole hours
+        shift = partitions.KEY_SHIFT
+        query = text("SELECT DISTINCT (sort_key >> :shift) / 3600 FROM search_tsv_v8")
+        hours = conn.execute(query, {"shift": shift}).scalars()
+        partitions.ensure(conn, (int(h) * 3600 << shift for h in hours))  # Vietnam's offsets are whole hours
         conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
         for ddl in statements:
             conn.execute(text(ddl))
