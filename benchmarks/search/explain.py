@@ -17,9 +17,8 @@ from typing import Any
 from sqlalchemy import event
 
 from lantoa.search import search
+from lantoa.search.engine import PG_SEARCH_SETTINGS
 from lantoa.store.api import open_store
-
-PG_SETTINGS = ("enable_seqscan = off", "enable_indexscan = off", "jit = off")  # engine._connect
 
 
 def main() -> None:
@@ -49,7 +48,7 @@ def main() -> None:
             assert raw is not None
             cursor = raw.cursor()
             if postgres:
-                for setting in PG_SETTINGS:
+                for setting in PG_SEARCH_SETTINGS:
                     cursor.execute(f"SET LOCAL {setting}")
             t0 = time.perf_counter()
             cursor.execute(statement, parameters)

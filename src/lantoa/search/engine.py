@@ -43,6 +43,8 @@ Sort = Literal["relevance", "date"]
 FACET_NAMES = ("theme", "source", "level", "province", "month")
 FACET_LIMIT = 50
 STREAM_BATCH = 500
+PG_SEARCH_SETTINGS = ("enable_seqscan = off", "enable_indexscan = off", "jit = off")
+"""PostgreSQL settings for the statements of a full-text search (why: ``_connect``)."""
 
 
 @dataclass(frozen=True)
@@ -351,7 +353,7 @@ def _connect(store: Store, compiled: Compiled) -> Iterator[Connection]:
     """
     with store.engine.connect() as conn:
         if compiled.fts is not None and compiled.dialect == "postgresql":
-            for setting in ("enable_seqscan = off", "enable_indexscan = off", "jit = off"):
+            for setting in PG_SEARCH_SETTINGS:
                 conn.exec_driver_sql(f"SET LOCAL {setting}")
         yield conn
 
