@@ -3,7 +3,15 @@ import unicodedata
 import pytest
 
 from lantoa.language.legacy import _TONES
-from lantoa.language.normalize import canonical, encode_legacy, fold, match_key, nfc, repair_legacy
+from lantoa.language.normalize import (
+    canonical,
+    encode_legacy,
+    fold,
+    marked_characters,
+    match_key,
+    nfc,
+    repair_legacy,
+)
 
 SENTENCE = (
     "Công tác thông tin đối ngoại cần phối hợp chặt chẽ, nhịp nhàng, thông suốt. "
@@ -125,3 +133,11 @@ def test_mixed_legacy_lines_each_repaired() -> None:
 )
 def test_clean_text_left_alone(clean: str) -> None:
     assert repair_legacy(clean) == (clean, None)
+
+
+def test_marked_characters_are_exactly_those_fold_changes() -> None:
+    marked = set(marked_characters())
+    assert {"đ", "Đ", "ế", "ư", "ơ", "\u0301"} <= marked
+    for cp in range(0x20, 0x3000):
+        ch = chr(cp)
+        assert (fold(ch) != ch) == (ch in marked), ch

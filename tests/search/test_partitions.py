@@ -1,8 +1,9 @@
 """PostgreSQL's month partitions of ``search_tsv``: bounds, slices, made on demand, read newest
-first with the same window as one statement over every month, and step 9's migration."""
+first with the same window as one statement over every month; steps 9 and 10's migrations."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -12,9 +13,11 @@ from sqlalchemy import select, text, update
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, Source, SourceLevel
 from lantoa.search import partitions, ranking, search
 from lantoa.search.engine import _monthly_window, _window_query
-from lantoa.search.index import MAX_SECOND, sort_key
+from lantoa.search.index import MAX_SECOND, key_token, pairs, sort_key
 from lantoa.search.query import parse
+from lantoa.search.schema import search_keys
 from lantoa.search.sql import compile_query
+from lantoa.search.text import fold_tokens, tokens
 from lantoa.store.api import Store
 from lantoa.store.schema import articles, schema_versions
 
@@ -54,23 +57,76 @@ def test_the_months_at_both_ends_of_the_key_space_reach_its_ends() -> None:
     assert partitions.key_bounds(last)[1] == (MAX_SECOND + 1) << 30
 
 
-def test_slices_cover_the_range_newest_first_in_doubling_runs_of_months() -> None:
-    months = [(2024, m) for m in range(9, 0, -1)]  # September back to January
-    cut = {m: partitions.key_bounds(m)[0] for m in months}
-    assert list(partitions.slices(months, (None, None))) == [
-        (cut[(2024, 9)], None),
-        (cut[(2024, 7)], cut[(2024, 9)]),
-        (cut[(2024, 3)], cut[(2024, 7)]),
-        (None, cut[(2024, 3)]),
+MONTHS = [(2024, m) for m in range(9, 0, -1)]  # September back to January
+CUT = {m: partitions.key_bounds(m)[0] for m in MONTHS}
+
+
+def _slices(sizes: list[float], key_range: tuple[int | None, int | None], want: int, rate: float) -> list:
+    """The slices read when every article read matches at ``rate``."""
+    by_start = {CUT[m]: size for m, size in zip(MONTHS, sizes, strict=True)}
+    read: list[tuple[int | None, int | None]] = []
+
+    def found() -> int:
+        articles = sum(n for start, n in by_start.items() for lo, hi in read if _inside(start, lo, hi))
+        return int(articles * rate)
+
+    for key_range_read in partitions.slices(list(zip(MONTHS, sizes, strict=True)), key_range, want, found):
+        read.append(key_range_read)
+    return read
+
+
+def _inside(start: int, low: int | None, high: int | None) -> bool:
+    return (low is None or start >= low) and (high is None or start < high)
+
+
+def test_slices_cover_the_range_newest_first_without_gaps() -> None:
+    for rate in (0.0, 0.001, 0.05, 0.5, 1.0):
+        for key_range in ((None, None), (CUT[(2024, 2)] + 5, CUT[(2024, 6)])):
+            got = _slices([100.0] * 9, key_range, 200, rate)
+            assert got[0][1] == key_range[1] and got[-1][0] == key_range[0]
+            assert all(newer[0] == older[1] for newer, older in zip(got, got[1:], strict=False))
+            assert all(lo is None or hi is None or lo < hi for lo, hi in got)
+    assert list(partitions.slices([], (7, None), 10, lambda: 0)) == [(7, None)]
+
+
+def test_the_newest_month_is_read_alone_then_what_the_rate_seen_needs() -> None:
+    sizes = [100.0] * 9
+    # a common word: 50 a month, 200 wanted: September, then 150 / 50 * 1.25 = 3.75 -> 4 months
+    assert _slices(sizes, (None, None), 200, 0.5)[:2] == [
+        (CUT[(2024, 9)], None),
+        (CUT[(2024, 5)], CUT[(2024, 9)]),
     ]
-    low = cut[(2024, 2)] + 5  # inside February
-    high = cut[(2024, 6)]  # May's end
-    assert list(partitions.slices(months, (low, high))) == [
-        (cut[(2024, 5)], high),
-        (cut[(2024, 3)], cut[(2024, 5)]),
-        (low, cut[(2024, 3)]),
+    # a rare one: 1 a month, 200 wanted: the rest at once (two statements, not four doubling runs)
+    assert _slices(sizes, (None, None), 200, 0.01) == [(CUT[(2024, 9)], None), (None, CUT[(2024, 9)])]
+    # nothing yet: four times what was read, then the rest (less than that behind)
+    assert _slices(sizes, (None, None), 200, 0.0) == [
+        (CUT[(2024, 9)], None),
+        (CUT[(2024, 5)], CUT[(2024, 9)]),
+        (None, CUT[(2024, 5)]),
     ]
-    assert list(partitions.slices([], (low, None))) == [(low, None)]
+
+
+def test_slices_size_months_by_their_articles_not_their_count() -> None:
+    """A month just begun (10 articles) says little: the rate is per article read."""
+    sizes = [10.0] + [100.0] * 8
+    assert _slices(sizes, (None, None), 100, 0.5)[:2] == [
+        (CUT[(2024, 9)], None),
+        (CUT[(2024, 6)], CUT[(2024, 9)]),  # 95 wanted / 0.5 * 1.25 = 238 articles: three months
+    ]
+
+
+def test_month_sizes_are_the_planners_counts_and_the_mean_for_months_not_analysed(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    with store.engine.begin() as conn:
+        sizes = partitions.month_sizes(conn)
+        assert [m for m, _ in sizes] == partitions.months(conn)
+        assert {n for _, n in sizes} == {1.0}  # none analysed yet: months weigh alike
+        newest = partitions.partition_name(sizes[0][0])
+        query = "SELECT count(*) FROM search_tsv WHERE tableoid = to_regclass(:name)"
+        count = conn.execute(text(query), {"name": newest}).scalar_one()
+        conn.execute(text(f"ANALYZE {newest}"))
+        assert [n for _, n in partitions.month_sizes(conn)] == [float(count)] * len(sizes)
 
 
 def test_indexing_makes_one_partition_for_each_month_of_publication(
@@ -135,7 +191,7 @@ def test_step_9_partitions_an_existing_index_without_changing_a_result(
         conn.execute(text("CREATE INDEX ix_search_tsv_gin ON search_tsv USING gin (tsv)"))
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=8))
         assert not partitions.is_partitioned(conn)
-    assert store.migrate() == ["search v9"]
+    assert store.migrate() == ["search v9", "search v10"]
     with store.engine.connect() as conn:
         assert partitions.is_partitioned(conn) and partitions.months(conn) == made
         assert (
@@ -175,3 +231,50 @@ def test_two_writers_make_a_new_month_once_and_searches_are_not_blocked(
     assert second == [[]]
     with store.engine.connect() as conn:
         assert (2030, 5) in partitions.months(conn)
+
+
+def _step_9_vector(exact: list[str], keys: list[tuple[str, str]]) -> str:
+    """The matching vector as step 9 wrote it: exact (weight A) and folded twins of syllables
+    and pairs at shared positions, keys without positions."""
+    folded = fold_tokens(exact)
+    entries: dict[str, list[str]] = {}
+    for forms in ((exact, folded), (pairs(exact), pairs(folded))):
+        for i, (tok, twin) in enumerate(zip(*forms, strict=True), start=1):
+            entries.setdefault(tok, []).append(f"{i}A")
+            if twin != tok:
+                entries.setdefault(twin, []).append(str(i))
+    text_part = " ".join(f"'{lexeme}':{','.join(p)}" for lexeme, p in entries.items())
+    return " ".join([text_part, *(f"'{key_token(k, v)}'" for k, v in keys)])
+
+
+def test_step_10_keeps_folded_lexemes_only_as_indexing_writes_them_and_no_result_changes(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    queries = ("hoi nghi", "Đảng", '"thông tin đối ngoại" OR dang', '"Quốc hội" -"hội nghị"', "biển Đông")
+    before = [[(h.id, h.score) for h in search(store, q).hits] for q in queries]
+    assert all(before[:3])
+    with store.engine.begin() as conn:
+        fresh = dict(conn.execute(text("SELECT article_id, tsv::text FROM search_tsv")).all())
+        assert not any(re.search(r"[^\x00-\x7f]", v) for v in fresh.values())  # folded only
+        for row in conn.execute(
+            select(articles.c.id, articles.c.title, articles.c.lead, articles.c.body)
+        ).all():
+            keys = [
+                (k, v)
+                for k, v in conn.execute(
+                    select(search_keys.c.kind, search_keys.c.key).where(search_keys.c.article_id == row.id)
+                ).all()
+            ]
+            old = _step_9_vector(tokens("\n".join(p for p in (row.title, row.lead, row.body) if p)), keys)
+            conn.execute(
+                text("UPDATE search_tsv SET tsv = CAST(:v AS tsvector) WHERE article_id = :i"),
+                {"v": old, "i": row.id},
+            )
+        conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=9))
+    assert store.migrate() == ["search v10"]
+    with store.engine.connect() as conn:
+        assert dict(conn.execute(text("SELECT article_id, tsv::text FROM search_tsv")).all()) == fresh
+        assert conn.execute(
+            text("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'search_tsv_p%tsv_idx'")
+        ).scalar() == len(partitions.months(conn))
+    assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before

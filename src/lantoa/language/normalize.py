@@ -20,7 +20,16 @@ from functools import lru_cache
 
 from lantoa.language.legacy import encode_legacy, repair_legacy, vietnamese_score
 
-__all__ = ["canonical", "encode_legacy", "fold", "match_key", "nfc", "repair_legacy", "vietnamese_score"]
+__all__ = [
+    "canonical",
+    "encode_legacy",
+    "fold",
+    "marked_characters",
+    "match_key",
+    "nfc",
+    "repair_legacy",
+    "vietnamese_score",
+]
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 """Combining grave (huyền), acute (sắc), tilde (ngã), hook (hỏi), dot below (nặng)."""
@@ -137,6 +146,13 @@ _FOLD = _fold_table()
 def fold(text: str) -> str:
     """Remove every diacritic, đ/Đ -> d/D: "Đồng chí Nguyễn" -> "Dong chi Nguyen". Case is kept."""
     return text.translate(_FOLD)
+
+
+def marked_characters() -> str:
+    """Every character ``fold`` changes or removes: a token holding none of them is its own
+    folding. For telling the two apart in SQL (a bracket expression of these in a regular
+    expression), which costs a thirtieth of SQL's ``translate`` with the whole table."""
+    return "".join(chr(cp) for cp in _FOLD)
 
 
 def match_key(text: str) -> str:

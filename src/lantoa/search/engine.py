@@ -179,13 +179,14 @@ def _window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], 
 
 
 def _monthly_window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], bool]:
-    """PostgreSQL: the result window read month partitions newest first, a few months per
-    statement (``partitions.slices``), until it is full."""
+    """PostgreSQL: the result window read month partitions newest first, as many months per
+    statement as the matches still wanted need (``partitions.slices``), until it is full."""
     found: list[Candidate] = []
-    for key_range in partitions.slices(partitions.months(conn), c.key_range):
+    months = partitions.month_sizes(conn)
+    for key_range in partitions.slices(months, c.key_range, size + 1, lambda: len(found)):
         want = size - len(found)
         cands, complete = ranking.window(conn, _window_query(replace(c, key_range=key_range), want), want)
-        found += cands
+        found.extend(cands)
         if not complete:
             return found, False
     return found, True

@@ -136,27 +136,22 @@ def _positions(entries: Iterator[tuple[int, str, bool]], limit: int = MAX_POSITI
 def tsvector_literal(
     exact: list[str], folded: list[str] | None = None, keys: Iterable[tuple[str, str]] = ()
 ) -> str:
-    """A tsvector where each folded syllable and its exact twin share one position, and each
-    syllable pair (both forms) sits at the position of its first syllable.
+    """PostgreSQL: the tsvector a search matches against: folded syllables, folded syllable pairs
+    at the position of their first syllable, and the filter keys (``key_token``).
 
-    Exact forms carry weight A and folded twins weight D, so ``ts_rank`` scores an article that
-    has the word as typed (``Đảng``) well above one that only shares its folding (``đang``).
+    Folded forms only: a word typed with diacritics matches its exact form OR its folding, which
+    is the folding's own matches, and relevance is scored on ``search_rank``'s vector (which
+    keeps both forms). Positions only on pairs: a phrase of three syllables or more is a chain
+    of pairs (``lantoa.search.sql``), while a syllable or a key only ever has to be present.
+    Half the lexemes and a tenth of the positions go (migration ``search`` step 10): a smaller
+    GIN index to keep in memory, and less to decompress when a phrase is checked.
     Lexemes are letters, digits and ``_`` only (see ``lantoa.search.text``), so quoting them is
-    safe; the literal is passed as a bound parameter and cast, never spliced into SQL. Filter
-    keys (``key_token``) are appended without positions: they only ever match, never rank.
+    safe; the literal is passed as a bound parameter and cast, never spliced into SQL.
     """
     folded = folded if folded is not None else fold_tokens(exact)
-
-    def entries() -> Iterator[tuple[int, str, bool]]:
-        for forms in ((exact, folded), (pairs(exact), pairs(folded))):
-            for i, (tok, twin) in enumerate(zip(*forms, strict=True), start=1):
-                yield i, tok, True
-                if twin != tok:
-                    yield i, twin, False
-
-    text_part = _positions(entries())
-    key_part = " ".join(f"'{t}'" for t in sorted({key_token(k, v) for k, v in keys}))
-    return f"{text_part} {key_part}" if text_part and key_part else text_part or key_part
+    present = {f"'{t}'" for t in folded} | {f"'{key_token(k, v)}'" for k, v in keys}
+    chained = _positions((i, pair, False) for i, pair in enumerate(pairs(folded), start=1))
+    return " ".join([*sorted(present), chained] if chained else sorted(present))
 
 
 def rank_vector_literal(exact: list[str]) -> str:

@@ -19,7 +19,7 @@ read from the catalogue and never cached: a month made by another process is sea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from sqlalchemy import text
@@ -65,15 +65,7 @@ def partition_name(month: Month) -> str:
 
 def months(conn: Connection) -> list[Month]:
     """The months that have a partition, newest first."""
-    rows = conn.execute(
-        text(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = to_regclass(:parent)"
-        ),
-        {"parent": PARENT},
-    ).scalars()
-    found = [m for m in (_NAME.match(name) for name in rows) if m]
-    return sorted(((int(m[1]), int(m[2])) for m in found), reverse=True)
+    return [month for month, _ in month_sizes(conn)]
 
 
 def is_partitioned(conn: Connection) -> bool:
@@ -98,30 +90,82 @@ def ensure(conn: Connection, keys: Iterable[int]) -> list[Month]:
     return made
 
 
-def slices(
-    newest_first: list[Month], key_range: tuple[int | None, int | None]
-) -> Iterator[tuple[int | None, int | None]]:
-    """Key ranges that cover ``key_range`` newest first, over 1, 2, 4, 8... months each.
+def month_sizes(conn: Connection) -> list[tuple[Month, float]]:
+    """The months that have a partition, newest first, with their estimated number of articles
+    (the planner's ``reltuples``, kept by autovacuum's ANALYZE; a month not yet analysed counts
+    as the mean of the others, or 1 when none is)."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname, c.reltuples FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = to_regclass(:parent)"
+        ),
+        {"parent": PARENT},
+    ).all()
+    found = [(m, float(n)) for m, n in ((_NAME.match(name), n) for name, n in rows) if m]
+    known = [n for _, n in found if n >= 0]
+    unknown = sum(known) / len(known) if known else 1.0
+    sized = [((int(m[1]), int(m[2])), max(n, 0.0) if n >= 0 else unknown) for m, n in found]
+    return sorted(sized, reverse=True)
 
-    A common word fills its window from the first month or two; a rare one reaches the oldest
-    month in a few statements (seven for nine years), each planned over its own months only.
+
+MARGIN = 1.25
+"""Months are read for this many times the matches the rate seen so far predicts."""
+
+
+def slices(
+    newest_first: list[tuple[Month, float]],
+    key_range: tuple[int | None, int | None],
+    want: int,
+    found: Callable[[], int],
+) -> Iterator[tuple[int | None, int | None]]:
+    """Key ranges that cover ``key_range`` newest first, each as large as the matches still
+    wanted need, at the rate of matches per article seen so far (``found()``: matches of the
+    ranges yielded so far; ``newest_first``: ``month_sizes``).
+
+    The newest month is read alone: a common word fills its window there. After it, the next
+    range is sized for ``want`` at the rate seen (``MARGIN`` more), and a range that would leave
+    behind less than itself reaches the end instead: a rare word is answered in two statements
+    (was one per doubling run of months, seven for nine years, each a plan and a round trip), a
+    common one in one or two. Nothing found yet: four times what was read.
     """
     low, high = key_range
-    bounds = map(key_bounds, newest_first)
-    cuts = [start for start, end in bounds if (high is None or start < high) and (low is None or end > low)]
-    top = high
-    taken = 0
-    step = 1
-    while taken < len(cuts):
-        taken = min(taken + step, len(cuts))
-        bottom = cuts[taken - 1] if taken < len(cuts) else low
+    months = [
+        (start, size)
+        for (start, end), size in ((key_bounds(m), size) for m, size in newest_first)
+        if (high is None or start < high) and (low is None or end > low)
+    ]
+    if not months:
+        yield low, high
+        return
+    top, taken, read = high, 0, 0.0
+    while taken < len(months):
+        if taken == 0:
+            goal = months[0][1]
+        else:
+            got = found()
+            goal = read * 4 if got == 0 else (want - got) * read / got * MARGIN
+        took = 0.0
+        stop = taken
+        while stop < len(months) and (stop == taken or took < goal):
+            took += months[stop][1]
+            stop += 1
+        if sum(size for _, size in months[stop:]) < took:
+            stop = len(months)
+        bottom = months[stop - 1][0] if stop < len(months) else low
         if low is not None and bottom is not None and bottom < low:
             bottom = low
         yield bottom, top
-        top = bottom
-        step *= 2
-    if not cuts:
-        yield low, high
+        read += sum(size for _, size in months[taken:stop])
+        top, taken = bottom, stop
 
 
-__all__ = ["ensure", "is_partitioned", "key_bounds", "month_of", "months", "partition_name", "slices"]
+__all__ = [
+    "ensure",
+    "is_partitioned",
+    "key_bounds",
+    "month_of",
+    "month_sizes",
+    "months",
+    "partition_name",
+    "slices",
+]

@@ -7,8 +7,8 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
 
 - ``search_fts`` (SQLite): FTS5 with two columns, ``exact`` (canonical lower-case syllables) and
   ``folded`` (the same without diacritics); rowid = article id.
-- ``search_tsv`` (PostgreSQL): one ``tsvector`` per article where every folded syllable and, when
-  it differs, its exact twin sit at the same position, so phrases work across both forms.
+- ``search_tsv`` (PostgreSQL): one ``tsvector`` per article, the lexemes a search matches
+  (folded syllables and pairs, filter keys since step 6; exact forms too until step 10).
 - ``search_keys``: (kind, key, article_id) for theme, source, province, person, doc, topic.
 - ``saved_searches``: named queries (the web app turns them into alerts).
 - ``search_docs`` (step 2): the few ``articles`` columns a search filters, ranks and groups on
@@ -34,6 +34,8 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
 - step 9 (PostgreSQL) partitions ``search_tsv`` by month of publication
   (``lantoa.search.partitions``). Steps 7 and 8 no longer fill an empty PostgreSQL index: step 9
   does, in its final layout.
+- step 10 (PostgreSQL) keeps folded forms only in ``search_tsv``, with positions on syllable
+  pairs only (``lantoa.search.index.tsvector_literal``): half the lexemes of its GIN index.
 """
 
 from __future__ import annotations
@@ -427,5 +429,34 @@ def _v9(conn: Connection) -> None:
         reindex_text(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+_PG_V10 = (
+    "DROP INDEX IF EXISTS ix_search_tsv_gin",
+    "CREATE TEMPORARY TABLE search_tsv_v10 ON COMMIT DROP AS SELECT article_id, sort_key, "
+    "array_to_tsvector(ARRAY(SELECT lexeme FROM unnest(tsv) "
+    "WHERE strpos(lexeme, '_') = 0 AND lexeme !~ :marked)) "
+    "|| setweight(ts_delete(tsv, ARRAY(SELECT lexeme FROM unnest(tsv) "
+    "WHERE strpos(lexeme, '_') = 0 OR lexeme ~ :marked)), 'D') AS tsv FROM search_tsv",
+    "TRUNCATE search_tsv",
+    "INSERT INTO search_tsv (article_id, tsv, sort_key) SELECT article_id, tsv, sort_key FROM search_tsv_v10",
+    "CREATE INDEX ix_search_tsv_gin ON search_tsv USING gin (tsv)",
+)
+
+
+def _v10(conn: Connection) -> None:
+    """PostgreSQL: the matching vectors keep folded forms only, and positions on syllable pairs
+    only (``lantoa.search.index.tsvector_literal``): the GIN index and the vectors a phrase
+    check decompresses lose half their lexemes. Computed from the stored vectors (a lexeme
+    holding a character ``fold`` changes is an exact form) into a temporary table, written back
+    into the emptied partitions, the GIN index built once after: an in-place UPDATE would leave
+    every old version in the heap and, indexed in the same transaction, in the new GIN index."""
+    from lantoa.language.normalize import marked_characters
+
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    for ddl in _PG_V10:
+        conn.execute(text(ddl), {"marked": f"[{marked_characters()}]"} if ":marked" in ddl else {})
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 register_migrations("search", MIGRATIONS)

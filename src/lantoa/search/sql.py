@@ -145,12 +145,11 @@ def _tsq_op(op: str, left: Any, right: Any) -> Any:
 
 
 def _term_tsquery(term: Term) -> Any:
-    """A term as the index holds it: its chain of syllable pairs, exact or folded."""
-    exact, folded, marks = _forms(term)
-    query = _tsq_phrase(folded)
-    if marks:
-        query = _tsq_op("||", _tsq_phrase(exact), query)
-    return query
+    """A term as the index holds it (``lantoa.search.index.tsvector_literal``): its folded
+    syllable, or its chain of folded syllable pairs. Typed with diacritics or not, a term
+    matches the same articles (exact OR folded is the folded form's matches); the diacritics
+    rank (``_rank_term_tsquery``)."""
+    return _tsq_phrase(_forms(term)[1])
 
 
 def _rank_term_tsquery(term: Term) -> Any:
