@@ -10,7 +10,8 @@ For each backend: a fresh database is migrated with the real schema; the corpus 
 PostgreSQL's GIN index is built once after the load, its time counted in the index time). Then the
 fixed mix of 200 queries of ``queries.py`` runs through ``lantoa.search.search`` (20 hits with
 total, then again with facets), after a warm-up of 20 queries, and p50/p95/p99 are printed with
-how many queries had more matches than the search window (``search_window``).
+how many queries had more matches than the search window (``search_window``; ``--window N``
+measures another size).
 
 The 1M run: ``.venv/bin/python benchmarks/search/bench.py --n 1000000 --backend sqlite --keep
 --load-only --workers 2 --dir /work/bench`` then ``--queries-only --no-baseline``.
@@ -48,6 +49,7 @@ from sqlalchemy import insert, text
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import search
 from lantoa.search.index import document_tokens, index_many
+from lantoa.search.ranking import DEFAULT_WINDOW
 from lantoa.store.api import Store, open_store
 from lantoa.store.schema import article_themes, articles, dup_groups
 from lantoa.store.serialize import article_row
@@ -313,9 +315,14 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
             return {"backend": backend, "n": n, **timings, **sizes}
         queries = query_mix()[:: args.sample]
         for q in queries[:20]:  # warm-up: caches and prepared plans, as in a running server
-            search(store, q, facets=False)
-        hits_t, results = timed(lambda q: search(store, q, limit=20, facets=False), queries)
-        full_t, _ = timed(lambda q: search(store, q, limit=20, facets=True), queries[:: args.facet_sample])
+            search(store, q, facets=False, window=args.window)
+        hits_t, results = timed(
+            lambda q: search(store, q, limit=20, facets=False, window=args.window), queries
+        )
+        full_t, _ = timed(
+            lambda q: search(store, q, limit=20, facets=True, window=args.window),
+            queries[:: args.facet_sample],
+        )
         slowest = sorted(zip(hits_t, queries, strict=True), reverse=True)[:5]
         report: dict[str, Any] = {
             "backend": backend,
@@ -366,6 +373,9 @@ def main() -> None:
         "--workers", type=int, default=0, help="Make rows and tokens in worker processes (0: in this one)."
     )
     parser.add_argument("--load-only", action="store_true", help="Build the database, measure no queries.")
+    parser.add_argument(
+        "--window", type=int, default=DEFAULT_WINDOW, help="Matches ranked per query (setting search_window)."
+    )
     parser.add_argument("--facet-sample", type=int, default=1, help="Time facets on every k-th query only.")
     parser.add_argument("--sample", type=int, default=1, help="Run every k-th query of the mix (slow runs).")
     parser.add_argument("--no-baseline", action="store_true", help="Skip the off-the-shelf FTS5 comparison.")

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import BigInteger, Select, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -42,8 +42,10 @@ row costs about 10 microseconds (walk, ``bm25``, group lookup), so 2,000 keeps a
 Sort = Literal["relevance", "date"]
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One match of a window. A tuple, not a frozen dataclass: a window makes 2,000 of them per
+    query, and a tuple is made four times faster."""
+
     id: int
     gid: int
     key: int
@@ -91,7 +93,7 @@ def _newest(c: Candidate) -> int:
 
 def _by_relevance(c: Candidate) -> tuple[float, int]:
     """Best score first, then newest published (NULL last), then highest id."""
-    return (-c.score, _newest(c))
+    return (-c.score, -c.key)
 
 
 def order(cands: Iterable[Candidate], sort: Sort, groups: bool) -> list[Candidate]:
