@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import event
 
 from lantoa.search import search
-from lantoa.search.engine import PG_SEARCH_SETTINGS
+from lantoa.search.engine import PG_WINDOW_SETTINGS
 from lantoa.store.api import open_store
 
 
@@ -48,7 +48,7 @@ def main() -> None:
             assert raw is not None
             cursor = raw.cursor()
             if postgres:
-                for setting in PG_SEARCH_SETTINGS:
+                for setting in PG_WINDOW_SETTINGS:
                     cursor.execute(f"SET LOCAL {setting}")
             t0 = time.perf_counter()
             cursor.execute(statement, parameters)

@@ -57,12 +57,15 @@ def test_the_months_at_both_ends_of_the_key_space_reach_its_ends() -> None:
     assert partitions.key_bounds(last)[1] == (MAX_SECOND + 1) << 30
 
 
-MONTHS = [(2024, m) for m in range(9, 0, -1)]  # September back to January
+MONTHS = [(y, m) for y in (2024, 2023, 2022) for m in range(12, 0, -1)]  # newest first
 CUT = {m: partitions.key_bounds(m)[0] for m in MONTHS}
 
 
-def _slices(sizes: list[float], key_range: tuple[int | None, int | None], want: int, rate: float) -> list:
-    """The slices read when every article read matches at ``rate``."""
+def _slices(
+    sizes: list[float], key_range: tuple[int | None, int | None], want: int, rate: float
+) -> list[tuple[int | None, int | None]]:
+    """The slices read when every article read matches at ``rate``, until ``want`` are found
+    (as ``engine._monthly_window`` stops)."""
     by_start = {CUT[m]: size for m, size in zip(MONTHS, sizes, strict=True)}
     read: list[tuple[int | None, int | None]] = []
 
@@ -72,6 +75,8 @@ def _slices(sizes: list[float], key_range: tuple[int | None, int | None], want: 
 
     for key_range_read in partitions.slices(list(zip(MONTHS, sizes, strict=True)), key_range, want, found):
         read.append(key_range_read)
+        if found() >= want:
+            break
     return read
 
 
@@ -81,37 +86,42 @@ def _inside(start: int, low: int | None, high: int | None) -> bool:
 
 def test_slices_cover_the_range_newest_first_without_gaps() -> None:
     for rate in (0.0, 0.001, 0.05, 0.5, 1.0):
-        for key_range in ((None, None), (CUT[(2024, 2)] + 5, CUT[(2024, 6)])):
-            got = _slices([100.0] * 9, key_range, 200, rate)
-            assert got[0][1] == key_range[1] and got[-1][0] == key_range[0]
-            assert all(newer[0] == older[1] for newer, older in zip(got, got[1:], strict=False))
-            assert all(lo is None or hi is None or lo < hi for lo, hi in got)
+        for key_range in ((None, None), (CUT[(2023, 2)] + 5, CUT[(2024, 6)])):
+            for want in (200, 10**6):
+                got = _slices([100.0] * 36, key_range, want, rate)
+                assert got[0][1] == key_range[1]
+                assert all(newer[0] == older[1] for newer, older in zip(got, got[1:], strict=False))
+                assert all(lo is None or hi is None or lo < hi for lo, hi in got)
+                if want == 10**6:  # never full: every month is read
+                    assert got[-1][0] == key_range[0]
     assert list(partitions.slices([], (7, None), 10, lambda: 0)) == [(7, None)]
 
 
 def test_the_newest_month_is_read_alone_then_what_the_rate_seen_needs() -> None:
-    sizes = [100.0] * 9
-    # a common word: 50 a month, 200 wanted: September, then 150 / 50 * 1.25 = 3.75 -> 4 months
+    sizes = [100.0] * 36
+    # a common word: 50 a month, 200 wanted: December, then 150 / 50 * 1.1 = 3.3 -> 4 months
     assert _slices(sizes, (None, None), 200, 0.5)[:2] == [
-        (CUT[(2024, 9)], None),
-        (CUT[(2024, 5)], CUT[(2024, 9)]),
+        (CUT[(2024, 12)], None),
+        (CUT[(2024, 8)], CUT[(2024, 12)]),
     ]
-    # a rare one: 1 a month, 200 wanted: the rest at once (two statements, not four doubling runs)
-    assert _slices(sizes, (None, None), 200, 0.01) == [(CUT[(2024, 9)], None), (None, CUT[(2024, 9)])]
-    # nothing yet: four times what was read, then the rest (less than that behind)
-    assert _slices(sizes, (None, None), 200, 0.0) == [
-        (CUT[(2024, 9)], None),
-        (CUT[(2024, 5)], CUT[(2024, 9)]),
-        (None, CUT[(2024, 5)]),
+    # 30 a month, 400 wanted: (400 - 30) / 0.3 * 1.1 = 1,357 articles, 14 months
+    assert _slices(sizes, (None, None), 400, 0.3)[1] == (CUT[(2023, 10)], CUT[(2024, 12)])
+    # a rare word (1 a month: 199 more would need 219 months), or one not found yet: the rest
+    for rate in (0.01, 0.0):
+        assert _slices(sizes, (None, None), 200, rate) == [(CUT[(2024, 12)], None), (None, CUT[(2024, 12)])]
+    # a date range reads its own months the same way
+    assert _slices(sizes, (CUT[(2023, 1)], CUT[(2024, 1)]), 200, 0.01) == [
+        (CUT[(2023, 12)], CUT[(2024, 1)]),
+        (CUT[(2023, 1)], CUT[(2023, 12)]),
     ]
 
 
 def test_slices_size_months_by_their_articles_not_their_count() -> None:
-    """A month just begun (10 articles) says little: the rate is per article read."""
-    sizes = [10.0] + [100.0] * 8
+    """A month half gone (50 articles) holding 25 matches is a rate of one in two, not 25 a month."""
+    sizes = [50.0] + [100.0] * 35
     assert _slices(sizes, (None, None), 100, 0.5)[:2] == [
-        (CUT[(2024, 9)], None),
-        (CUT[(2024, 6)], CUT[(2024, 9)]),  # 95 wanted / 0.5 * 1.25 = 238 articles: three months
+        (CUT[(2024, 12)], None),
+        (CUT[(2024, 10)], CUT[(2024, 12)]),  # 75 wanted / 0.5 * 1.1 = 165 articles: two months
     ]
 
 

@@ -108,8 +108,10 @@ def month_sizes(conn: Connection) -> list[tuple[Month, float]]:
     return sorted(sized, reverse=True)
 
 
-MARGIN = 1.25
-"""Months are read for this many times the matches the rate seen so far predicts."""
+MARGIN = 1.1
+"""Months are read for this many times the matches the rate seen so far predicts: reading too
+few costs one more statement (a few milliseconds), too many a check of every extra match
+(a phrase's is a vector decompressed)."""
 
 
 def slices(
@@ -119,14 +121,16 @@ def slices(
     found: Callable[[], int],
 ) -> Iterator[tuple[int | None, int | None]]:
     """Key ranges that cover ``key_range`` newest first, each as large as the matches still
-    wanted need, at the rate of matches per article seen so far (``found()``: matches of the
+    wanted need at the rate of matches per article seen so far (``found()``: matches of the
     ranges yielded so far; ``newest_first``: ``month_sizes``).
 
     The newest month is read alone: a common word fills its window there. After it, the next
-    range is sized for ``want`` at the rate seen (``MARGIN`` more), and a range that would leave
-    behind less than itself reaches the end instead: a rare word is answered in two statements
-    (was one per doubling run of months, seven for nine years, each a plan and a round trip), a
-    common one in one or two. Nothing found yet: four times what was read.
+    range holds the articles that ``want`` needs at the rate seen, ``MARGIN`` more, or all the
+    rest when that is more than is left (and when nothing was found yet). A common word is
+    answered in one or two statements whatever the size of the archive, a rare one in two (one
+    per doubling run of months took up to seven for nine years, each a plan and a round trip).
+    However the ranges are cut, a month is read whole: a word with most of its matches in one
+    old month (an event) reads all of them when it gets there.
     """
     low, high = key_range
     months = [
@@ -139,18 +143,14 @@ def slices(
         return
     top, taken, read = high, 0, 0.0
     while taken < len(months):
-        if taken == 0:
-            goal = months[0][1]
-        else:
+        stop = taken + 1
+        if taken:
             got = found()
-            goal = read * 4 if got == 0 else (want - got) * read / got * MARGIN
-        took = 0.0
-        stop = taken
-        while stop < len(months) and (stop == taken or took < goal):
-            took += months[stop][1]
-            stop += 1
-        if sum(size for _, size in months[stop:]) < took:
-            stop = len(months)
+            goal = (want - got) * read / got * MARGIN if got else float("inf")
+            took = months[taken][1]
+            while stop < len(months) and took < goal:
+                took += months[stop][1]
+                stop += 1
         bottom = months[stop - 1][0] if stop < len(months) else low
         if low is not None and bottom is not None and bottom < low:
             bottom = low

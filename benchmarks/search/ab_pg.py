@@ -1,0 +1,114 @@
+"""PostgreSQL search A/B in one process: two variants of the month slicing, or parallel workers
+on and off, run query by query in turn over the benchmark's mix.
+
+    .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
+        --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
+    .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare parallel --runs 5
+
+Why in one process: separate benchmark passes minutes apart differ by 10 % or more on this
+machine (its speed varies by the hour, the page cache by what ran before), more than the
+changes measured. Here both variants share the connection, the cache and the minute; each query
+runs under each variant in turn (the order alternating between runs), and the median of
+``--runs`` times per query and variant is kept. ``--before`` is the ``partitions.py`` of an
+earlier revision (``git worktree add /tmp/before <rev>``), whose ``slices(months, key_range)``
+cut doubling runs of months.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from queries import CLASSES, query_mix
+from sqlalchemy.engine import Connection
+
+from lantoa.search import engine, partitions, ranking, search
+from lantoa.search.sql import Compiled
+from lantoa.store.api import open_store
+
+
+def _doubling_window(before: Any) -> Callable[[Connection, Compiled, int], tuple[list[Any], bool]]:
+    """``engine._monthly_window`` as it was with the earlier ``slices``."""
+
+    def monthly_window(conn: Connection, c: Compiled, size: int) -> tuple[list[Any], bool]:
+        found: list[Any] = []
+        for key_range in before.slices(partitions.months(conn), c.key_range):
+            want = size - len(found)
+            query = engine._window_query(replace(c, key_range=key_range), want)
+            cands, complete = ranking.window(conn, query, want)
+            found.extend(cands)
+            if not complete:
+                return found, False
+        return found, True
+
+    return monthly_window
+
+
+def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
+    """Name -> what switches the engine to that variant."""
+    if args.compare == "parallel":
+        serial = engine.PG_WINDOW_SETTINGS
+        with_workers = tuple(s for s in serial if not s.startswith("max_parallel_workers"))
+        return {
+            "parallel workers": lambda: setattr(engine, "PG_WINDOW_SETTINGS", with_workers),
+            "no parallel workers": lambda: setattr(engine, "PG_WINDOW_SETTINGS", serial),
+        }
+    spec = importlib.util.spec_from_file_location("partitions_before", args.before)
+    assert spec is not None and spec.loader is not None
+    before = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(before)
+    old, new = _doubling_window(before), engine._monthly_window
+    return {
+        "before": lambda: setattr(engine, "_monthly_window", old),
+        "after": lambda: setattr(engine, "_monthly_window", new),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--compare", choices=("slices", "parallel"), default="slices")
+    parser.add_argument("--before", help="partitions.py of the earlier revision (--compare slices)")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if args.compare == "slices" and not args.before:
+        parser.error("--compare slices needs --before")
+    store = open_store(args.db)
+    queries = query_mix()
+    variants = _variants(args)
+    times: dict[str, list[list[float]]] = {name: [[] for _ in queries] for name in variants}
+    for run in range(args.runs):
+        order = list(variants.items())
+        if run % 2:
+            order.reverse()
+        for i, query in enumerate(queries):
+            for name, switch in order:
+                switch()
+                start = time.perf_counter()
+                search(store, query, facets=False)
+                times[name][i].append((time.perf_counter() - start) * 1000)
+    for name in variants:
+        medians = [statistics.median(t) for t in times[name]]
+        by_class = {
+            label: (round(statistics.median(medians[a:b]), 1), round(_p95(medians[a:b]), 1))
+            for label, a, b in CLASSES
+        }
+        print(name, {"p50": round(statistics.median(medians), 1), "p95": round(_p95(medians), 1)}, by_class)
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+if __name__ == "__main__":
+    main()
