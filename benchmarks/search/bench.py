@@ -27,6 +27,7 @@ created and dropped unless ``--keep``). SQLite files go to ``--dir`` (default /t
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -316,6 +317,8 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
         queries = query_mix()[:: args.sample]
         for q in queries[:20]:  # warm-up: caches and prepared plans, as in a running server
             search(store, q, facets=False, window=args.window)
+        gc.collect()  # then startup's objects out of collections, as `lantoa serve` does
+        gc.freeze()  # (lantoa.web.app.freeze_startup_objects; since search run 9)
         hits_t, results = timed(
             lambda q: search(store, q, limit=20, facets=False, window=args.window), queries
         )

@@ -156,3 +156,19 @@ def test_serve_with_several_workers_shares_logins_and_the_database(tmp_path: Pat
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_a_serving_worker_leaves_its_startup_objects_out_of_garbage_collection(tmp_path: Path) -> None:
+    """In a process of its own: frozen objects are never collected, so the tests never freeze."""
+    from lantoa.config import Settings
+    from lantoa.web.app import WORKER_SETTINGS_ENV, worker_settings_json
+
+    settings = Settings(db=str(tmp_path / "w.db"))
+    open_store(settings.db).close()  # migrated, as ``lantoa serve`` does before its workers start
+    code = (
+        "import gc; from lantoa.web.app import worker_app; assert gc.get_freeze_count() == 0; "
+        "worker_app(); print(gc.get_freeze_count())"
+    )
+    env = {**os.environ, WORKER_SETTINGS_ENV: worker_settings_json(settings)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert int(out.stdout) > 10_000  # the modules, the app and its routes

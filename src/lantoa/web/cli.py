@@ -33,7 +33,13 @@ def serve_command(app: AppContext, host: str, port: int, no_alerts: bool, worker
     """Serve the web app and API (alerts are checked every `alert_interval_s` seconds)."""
     import uvicorn
 
-    from lantoa.web.app import WORKER_SETTINGS_ENV, alert_thread, create_app, worker_settings_json
+    from lantoa.web.app import (
+        WORKER_SETTINGS_ENV,
+        alert_thread,
+        create_app,
+        freeze_startup_objects,
+        worker_settings_json,
+    )
 
     if workers == 1:
         web = create_app(app.settings, run_alerts=not no_alerts)
@@ -49,6 +55,7 @@ def serve_command(app: AppContext, host: str, port: int, no_alerts: bool, worker
     click.echo(f"Lantoa is serving at http://{host}:{port} (Ctrl-C to stop)", err=True)
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": False}
     if workers == 1:
+        freeze_startup_objects()
         uvicorn.run(web, **options)
     else:
         uvicorn.run("lantoa.web.app:worker_app", factory=True, workers=workers, **options)
