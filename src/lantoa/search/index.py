@@ -143,7 +143,7 @@ def tsvector_literal(
     is the folding's own matches, and relevance is scored on ``search_rank``'s vector (which
     keeps both forms). Positions only on pairs: a phrase of three syllables or more is a chain
     of pairs (``lantoa.search.sql``), while a syllable or a key only ever has to be present.
-    Half the lexemes and a tenth of the positions go (migration ``search`` step 10): a smaller
+    Half the lexemes and three positions in four go (migration ``search`` step 10): a smaller
     GIN index to keep in memory, and less to decompress when a phrase is checked.
     Lexemes are letters, digits and ``_`` only (see ``lantoa.search.text``), so quoting them is
     safe; the literal is passed as a bound parameter and cast, never spliced into SQL.
