@@ -135,10 +135,11 @@ def quickstart(
         return
     import uvicorn
 
-    from lantoa.web.app import create_app
+    from lantoa.web.app import create_app, freeze_startup_objects
 
     web = create_app(settings)
     click.echo(f"Lantoa is serving at http://{host}:{port} (Ctrl-C to stop)", err=True)
+    freeze_startup_objects()
     uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
 
 
