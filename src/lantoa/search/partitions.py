@@ -104,7 +104,7 @@ def month_sizes(conn: Connection) -> list[tuple[Month, float]]:
     found = [(m, float(n)) for m, n in ((_NAME.match(name), n) for name, n in rows) if m]
     known = [n for _, n in found if n >= 0]
     unknown = sum(known) / len(known) if known else 1.0
-    sized = [((int(m[1]), int(m[2])), max(n, 0.0) if n >= 0 else unknown) for m, n in found]
+    sized = [((int(m[1]), int(m[2])), n if n >= 0 else unknown) for m, n in found]
     return sorted(sized, reverse=True)
 
 
@@ -144,10 +144,10 @@ def slices(
     top, taken, read = high, 0, 0.0
     while taken < len(months):
         stop = taken + 1
+        took = months[taken][1]
         if taken:
             got = found()
             goal = (want - got) * read / got * MARGIN if got else float("inf")
-            took = months[taken][1]
             while stop < len(months) and took < goal:
                 took += months[stop][1]
                 stop += 1
@@ -155,7 +155,7 @@ def slices(
         if low is not None and bottom is not None and bottom < low:
             bottom = low
         yield bottom, top
-        read += sum(size for _, size in months[taken:stop])
+        read += took
         top, taken = bottom, stop
 
 
