@@ -1,17 +1,19 @@
-"""PostgreSQL search A/B in one process: two variants of the month slicing, or parallel workers
-on and off, run query by query in turn over the benchmark's mix.
+"""Search A/B in one process: two variants of PostgreSQL's month slicing, parallel workers on
+and off, or two snippet makers (either backend), run query by query in turn over the mix.
 
     .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
         --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare parallel --runs 5
+    .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare snippets \
+        --before /tmp/before/src/lantoa/search/snippet.py --runs 5
 
 Why in one process: separate benchmark passes minutes apart differ by 10 % or more on this
 machine (its speed varies by the hour, the page cache by what ran before), more than the
 changes measured. Here both variants share the connection, the cache and the minute; each query
 runs under each variant in turn (the order alternating between runs), and the median of
-``--runs`` times per query and variant is kept. ``--before`` is the ``partitions.py`` of an
-earlier revision (``git worktree add /tmp/before <rev>``), whose ``slices(months, key_range)``
-cut doubling runs of months.
+``--runs`` times per query and variant is kept. ``--before`` is a module of an earlier revision
+(``git worktree add /tmp/before <rev>``): the ``partitions.py`` whose ``slices(months,
+key_range)`` cut doubling runs of months, or a ``snippet.py``.
 """
 
 from __future__ import annotations
@@ -62,10 +64,17 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "parallel workers": lambda: setattr(engine, "PG_WINDOW_SETTINGS", with_workers),
             "no parallel workers": lambda: setattr(engine, "PG_WINDOW_SETTINGS", serial),
         }
-    spec = importlib.util.spec_from_file_location("partitions_before", args.before)
+    spec = importlib.util.spec_from_file_location(f"{args.compare}_before", args.before)
     assert spec is not None and spec.loader is not None
     before = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = before  # dataclasses look their module up there
     spec.loader.exec_module(before)
+    if args.compare == "snippets":
+        made, making = before.make_snippet, engine.make_snippet
+        return {
+            "before": lambda: setattr(engine, "make_snippet", made),
+            "after": lambda: setattr(engine, "make_snippet", making),
+        }
     old, new = _doubling_window(before), engine._monthly_window
     return {
         "before": lambda: setattr(engine, "_monthly_window", old),
@@ -76,12 +85,12 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--compare", choices=("slices", "parallel"), default="slices")
-    parser.add_argument("--before", help="partitions.py of the earlier revision (--compare slices)")
+    parser.add_argument("--compare", choices=("slices", "parallel", "snippets"), default="slices")
+    parser.add_argument("--before", help="partitions.py or snippet.py of the earlier revision")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if args.compare == "slices" and not args.before:
-        parser.error("--compare slices needs --before")
+    if args.compare != "parallel" and not args.before:
+        parser.error(f"--compare {args.compare} needs --before")
     store = open_store(args.db)
     queries = query_mix()
     variants = _variants(args)

@@ -24,6 +24,7 @@ __all__ = [
     "canonical",
     "encode_legacy",
     "fold",
+    "fold_spellings",
     "marked_characters",
     "match_key",
     "nfc",
@@ -146,6 +147,24 @@ _FOLD = _fold_table()
 def fold(text: str) -> str:
     """Remove every diacritic, đ/Đ -> d/D: "Đồng chí Nguyễn" -> "Dong chi Nguyen". Case is kept."""
     return text.translate(_FOLD)
+
+
+@lru_cache(maxsize=1)
+def fold_spellings() -> dict[str, str]:
+    """For each character that ``fold(ch).lower()`` makes of several, all of them in
+    U+0020-U+2FFF (``d`` -> ``DdÐðĐđ``).
+
+    Why: a regular expression spelled with these finds in the original text what its folded
+    form finds in the folded text, and the text is not folded: ``str.translate`` looks each
+    character up in a dict, which costs more than searching (``lantoa.search.snippet``).
+    """
+    found: dict[str, list[str]] = {}
+    for cp in range(0x20, 0x3000):
+        ch = chr(cp)
+        key = fold(ch).lower()
+        if len(key) == 1:
+            found.setdefault(key, []).append(ch)
+    return {k: "".join(v) for k, v in found.items() if len(v) > 1}
 
 
 def marked_characters() -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -49,9 +50,11 @@ def _start_second(month: Month) -> int:
     return int(datetime(year, m, 1, tzinfo=VN_TZ).timestamp())
 
 
+@lru_cache(maxsize=4096)
 def key_bounds(month: Month) -> tuple[int, int]:
     """Sort keys ``[low, high)`` of a month; the first and last months a key can fall in reach
-    the ends of the key space (undated articles are keyed at second 0, 1970-01-01 07:00)."""
+    the ends of the key space (undated articles are keyed at second 0, 1970-01-01 07:00).
+    Cached: every search cuts all the months it may read (a millisecond for nine years)."""
     year, m = month
     following = (year + (m == 12), m % 12 + 1)
     low = min(max(_start_second(month), 0), SECONDS_END)
