@@ -1,9 +1,11 @@
 """Search A/B in one process: two variants of PostgreSQL's month slicing, parallel workers on
-and off, or two snippet makers (either backend), run query by query in turn over the mix.
+and off, key lookups by bitmap or index scans, or two snippet makers (either backend), run query
+by query in turn over the mix.
 
     .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
         --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare parallel --runs 5
+    .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare lookups --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare snippets \
         --before /tmp/before/src/lantoa/search/snippet.py --runs 5
 
@@ -57,12 +59,21 @@ def _doubling_window(before: Any) -> Callable[[Connection, Compiled, int], tuple
 
 def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
     """Name -> what switches the engine to that variant."""
+    chosen = engine.window_settings
     if args.compare == "parallel":
-        serial = engine.PG_WINDOW_SETTINGS
-        with_workers = tuple(s for s in serial if not s.startswith("max_parallel_workers"))
+
+        def with_workers(c: Compiled) -> tuple[str, ...]:
+            return tuple(s for s in chosen(c) if not s.startswith("max_parallel_workers"))
+
         return {
-            "parallel workers": lambda: setattr(engine, "PG_WINDOW_SETTINGS", with_workers),
-            "no parallel workers": lambda: setattr(engine, "PG_WINDOW_SETTINGS", serial),
+            "parallel workers": lambda: setattr(engine, "window_settings", with_workers),
+            "no parallel workers": lambda: setattr(engine, "window_settings", chosen),
+        }
+    if args.compare == "lookups":
+        bitmaps = lambda c: engine.PG_WINDOW_SETTINGS  # noqa: E731 - the settings before run 10
+        return {
+            "bitmap lookups": lambda: setattr(engine, "window_settings", bitmaps),
+            "index lookups": lambda: setattr(engine, "window_settings", chosen),
         }
     spec = importlib.util.spec_from_file_location(f"{args.compare}_before", args.before)
     assert spec is not None and spec.loader is not None
@@ -85,11 +96,11 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--compare", choices=("slices", "parallel", "snippets"), default="slices")
+    parser.add_argument("--compare", choices=("slices", "parallel", "lookups", "snippets"), default="slices")
     parser.add_argument("--before", help="partitions.py or snippet.py of the earlier revision")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if args.compare != "parallel" and not args.before:
+    if args.compare in ("slices", "snippets") and not args.before:
         parser.error(f"--compare {args.compare} needs --before")
     store = open_store(args.db)
     queries = query_mix()
@@ -112,6 +123,9 @@ def main() -> None:
             for label, a, b in CLASSES
         }
         print(name, {"p50": round(statistics.median(medians), 1), "p95": round(_p95(medians), 1)}, by_class)
+    first, second = ([statistics.median(t) for t in times[name]] for name in variants)
+    ratios = sorted(((b / a, q) for a, b, q in zip(first, second, queries, strict=True)), reverse=True)
+    print("largest second/first ratios:", [(round(r, 2), q) for r, q in ratios[:3]])
 
 
 def _p95(values: list[float]) -> float:

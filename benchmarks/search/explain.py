@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import event
 
 from lantoa.search import search
-from lantoa.search.engine import PG_WINDOW_SETTINGS
+from lantoa.search.engine import _prepare, window_settings
 from lantoa.store.api import open_store
 
 
@@ -42,13 +42,14 @@ def main() -> None:
     event.remove(store.engine, "before_cursor_execute", record)
     print(f"{args.query!r}: {result.total} groups (exact: {result.total_exact}), {total:.1f} ms in all\n")
     postgres = store.engine.dialect.name == "postgresql"
+    settings = window_settings(_prepare(store, args.query)[1])
     for statement, parameters in recorded:
         with store.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             cursor = raw.cursor()
             if postgres:
-                for setting in PG_WINDOW_SETTINGS:
+                for setting in settings:
                     cursor.execute(f"SET LOCAL {setting}")
             t0 = time.perf_counter()
             cursor.execute(statement, parameters)

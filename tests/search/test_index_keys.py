@@ -107,21 +107,55 @@ def test_text_changed_behind_the_index_is_refused_then_reindexed(store: Store, d
     assert [h.id for h in search(store, "phoi lua").hits] == [article_id]
 
 
-def test_keyed_filters_join_the_full_text_match_and_dates_stay_conditions() -> None:
+def test_keyed_filters_join_the_full_text_match_and_dates_narrow_its_walk() -> None:
     node = parse('thắng theme:bien-dao province:"Khánh Hòa" NOT topic:"the thao" date:2024')
     lite = compile_query(node, "sqlite")
     assert f'keys : "{key_token("theme", "bien-dao")}"' in lite.fts
     assert f'NOT (keys : "{key_token("topic", "the thao")}")' in lite.fts
-    assert len(lite.where) == 1 and lite.key_range[0] is not None  # the date only
+    assert lite.where == () and lite.key_range == day_key_range(date(2024, 1, 1), date(2024, 12, 31))
     assert lite.rank is not None
     pg = compile_query(node, "postgresql")
-    assert len(pg.where) == 1 and pg.rank is not None
+    assert pg.where == () and pg.rank is not None
+    # the range alone cannot exclude undated entries (keyed at second 0): the condition stays
+    for query in ("thắng before:2024-01-01", "thắng after:1969-12-31", "date:2024"):
+        for dialect in ("sqlite", "postgresql"):
+            assert len(compile_query(parse(query), dialect).where) == 1, (query, dialect)
     assert compile_query(parse("theme:bien-dao"), "sqlite").rank is None  # keys select, never rank
     flags = compile_query(parse("thắng level:province relevant:yes"), "sqlite")
     assert flags.where == () and key_token("relevant", "yes") in flags.fts
     assert key_token("theme", "bien-dao") != key_token("topic", "bien-dao")
     literal = tsvector_literal(["biển"], keys=[("theme", "bien-dao")])
     assert literal.endswith(f"'{key_token('theme', 'bien-dao')}'")
+
+
+def test_date_filters_select_the_same_with_or_without_their_conditions(store: Store) -> None:
+    """Dated, undated and pre-1970 articles (keyed at second 0 like undated ones) under every
+    form of date filter: the key range decides alone only where it excludes second 0."""
+    ids = {}
+    bodies = {
+        "now": "Trận chung kết diễn ra trên sân Mỹ Đình trước bốn mươi nghìn khán giả.",
+        "old": "Năm ấy đội bóng tỉnh nhà lần đầu lên hạng sau mười mùa giải chờ đợi.",
+        "undated": "Bản tin không ghi ngày đăng, chỉ kể lại kết quả các trận giao hữu.",
+    }
+    for name, published in (("now", date(2024, 4, 2)), ("old", date(1965, 5, 1)), ("undated", None)):
+        article = Article(
+            url=f"https://example.vn/{name}",
+            title="Đội tuyển thắng",
+            paragraphs=(bodies[name],),
+            published=published,
+        )
+        ids[name] = store.save_article(EnrichedArticle(article, Analysis())).article_id
+    expected = {
+        "thắng date:2024": {"now"},
+        "thắng after:1971-01-01": {"now"},
+        "thắng after:1960-01-01": {"now", "old"},
+        "thắng before:2030-01-01": {"now", "old"},
+        "thắng date:1965": set(),  # before 1970 the index keeps no instant: no day range finds it
+        "thắng": {"now", "old", "undated"},
+    }
+    for query, names in expected.items():
+        found = {h.id for h in search(store, query, facets=False).hits}
+        assert found == {ids[n] for n in names}, query
 
 
 def _save_in(store: Store, province: str | None, body: str, url: str = "https://example.vn/p") -> int:

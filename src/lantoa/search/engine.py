@@ -47,6 +47,14 @@ PG_SEARCH_SETTINGS = ("enable_seqscan = off", "enable_indexscan = off", "jit = o
 """PostgreSQL settings for the statements of a full-text search (why: ``_connect``)."""
 PG_WINDOW_SETTINGS = (*PG_SEARCH_SETTINGS, "max_parallel_workers_per_gather = 0")
 """And for a search page's (``search``), whose statements read a window: no parallel workers."""
+PG_LOOKUP_SETTINGS = (
+    "enable_seqscan = off",
+    "enable_hashjoin = off",
+    "enable_mergejoin = off",
+    "jit = off",
+    "max_parallel_workers_per_gather = 0",
+)
+"""A search page's settings when nothing is checked on ``search_docs`` (``window_settings``)."""
 
 
 @dataclass(frozen=True)
@@ -367,6 +375,20 @@ def _connect(
         yield conn
 
 
+def window_settings(compiled: Compiled) -> tuple[str, ...]:
+    """PostgreSQL settings for the statements of a search page.
+
+    With no condition on ``search_docs`` (most queries: words, phrases, keyed filters, dates as
+    a key range), a window statement joins ``search_docs`` and ``search_rank`` only by primary
+    key, on its own few thousand rows: index scans in nested loops are the plan, and cost less
+    a row than the bitmap scans that ``PG_WINDOW_SETTINGS`` leaves (100k mix p50/p95 in one
+    process: benchmarks/RESULTS.md, run 10). Conditions on ``search_docs`` keep index scans off:
+    the planner then drove a date range from ``published_date``'s B-tree, checking a vector per
+    row of the range (8x slower).
+    """
+    return PG_WINDOW_SETTINGS if compiled.where else PG_LOOKUP_SETTINGS
+
+
 def _prepare(store: Store, query: str | Node) -> tuple[Node, Compiled]:
     node = parse(query) if isinstance(query, str) else query
     return node, compile_query(node, store.engine.dialect.name)
@@ -393,7 +415,7 @@ def search(
         raise InputError(f"window must be positive, not {window}")
     node, compiled = _prepare(store, query)
     cands: list[Candidate]
-    with _connect(store, compiled, PG_WINDOW_SETTINGS) as conn:
+    with _connect(store, compiled, window_settings(compiled)) as conn:
         cands, complete = _window(conn, compiled, window)
         ordered = ranking.order(cands, sort, groups)
         shown = ordered[offset : offset + limit] if limit else []
