@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from lantoa.errors import QuerySyntaxError
 from lantoa.records import Analysis, Article, EnrichedArticle, PageType, Source, SourceLevel
-from lantoa.search import count, iter_search, search
+from lantoa.search import count, engine, iter_search, search
+from lantoa.search.query import parse
+from lantoa.search.sql import compile_query
 from lantoa.store.api import Store
 from lantoa.store.schema import articles
 
@@ -237,3 +239,28 @@ def test_updated_article_is_reindexed_and_listings_are_not_searchable(store: Sto
     listing = Article(url="https://example.vn/l", title="Tin mới nhất", page_type=PageType.LISTING)
     store.save_article(EnrichedArticle(listing, Analysis()))
     assert [h.title for h in search(store, "tin moi").hits] == ["Tin mới"]
+
+
+def test_plan_settings_change_no_result(
+    store: Store, corpus: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL looks a window's rows up by index scans only when nothing is checked on
+    ``search_docs``; whichever settings run, pages, totals and facets are the same."""
+    lookups = compile_query(parse("biển đảo date:2024"), "postgresql")
+    conditioned = compile_query(parse("biển đảo (date:2023 OR date:2024)"), "postgresql")
+    assert lookups.where == () and engine.window_settings(lookups) == engine.PG_LOOKUP_SETTINGS
+    assert conditioned.where and engine.window_settings(conditioned) == engine.PG_WINDOW_SETTINGS
+    queries = (
+        "biển đảo",
+        "thông tin đối ngoại date:2024",
+        "Đảng OR ngư",
+        "biển -ngư",
+        "theme:bien-dao",
+        "biển (date:2023 OR date:2024)",
+    )
+    results = []
+    for settings in (engine.PG_WINDOW_SETTINGS, engine.PG_LOOKUP_SETTINGS):
+        monkeypatch.setattr(engine, "window_settings", lambda c, s=settings: s)
+        results.append([search(store, q) for q in queries])
+    assert results[0] == results[1]
+    assert sum(r.total for r in results[0]) >= 5

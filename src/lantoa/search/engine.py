@@ -369,10 +369,19 @@ def _connect(
     39 -> 30 ms under EXPLAIN ANALYZE).
     """
     with store.engine.connect() as conn:
-        if compiled.fts is not None and compiled.dialect == "postgresql":
-            for setting in settings:
-                conn.exec_driver_sql(f"SET LOCAL {setting}")
+        if _tuned(compiled):
+            _set_local(conn, settings)
         yield conn
+
+
+def _tuned(compiled: Compiled) -> bool:
+    """Does the query run under planner settings (a PostgreSQL full-text query)?"""
+    return compiled.fts is not None and compiled.dialect == "postgresql"
+
+
+def _set_local(conn: Connection, settings: tuple[str, ...]) -> None:
+    for setting in settings:
+        conn.exec_driver_sql(f"SET LOCAL {setting}")
 
 
 def window_settings(compiled: Compiled) -> tuple[str, ...]:
@@ -384,7 +393,8 @@ def window_settings(compiled: Compiled) -> tuple[str, ...]:
     a row than the bitmap scans that ``PG_WINDOW_SETTINGS`` leaves (100k mix p50/p95 in one
     process: benchmarks/RESULTS.md, run 10). Conditions on ``search_docs`` keep index scans off:
     the planner then drove a date range from ``published_date``'s B-tree, checking a vector per
-    row of the range (8x slower).
+    row of the range (8x slower). Facets, which read every row of the window, go back to
+    bitmap scans (``search``): in heap order they cost less than 2,000 index probes.
     """
     return PG_WINDOW_SETTINGS if compiled.where else PG_LOOKUP_SETTINGS
 
@@ -415,12 +425,17 @@ def search(
         raise InputError(f"window must be positive, not {window}")
     node, compiled = _prepare(store, query)
     cands: list[Candidate]
-    with _connect(store, compiled, window_settings(compiled)) as conn:
+    settings = window_settings(compiled)
+    with _connect(store, compiled, settings) as conn:
         cands, complete = _window(conn, compiled, window)
         ordered = ranking.order(cands, sort, groups)
         shown = ordered[offset : offset + limit] if limit else []
         hits = _hits(conn, ranking.page(conn, shown), highlight_keys(node))
-        facet_counts = _facets(ranking.facet_counts(conn, cands, groups)) if facets else None
+        facet_counts = None
+        if facets:
+            if _tuned(compiled) and settings is PG_LOOKUP_SETTINGS:  # facets read all the window: bitmaps
+                _set_local(conn, PG_WINDOW_SETTINGS)
+            facet_counts = _facets(ranking.facet_counts(conn, cands, groups))
     return SearchResult(query, tuple(hits), len(ordered), facet_counts, offset, limit, sort, complete, window)
 
 
