@@ -366,7 +366,8 @@ def _connect(
     Nor do parallel workers on a window's statements (``PG_WINDOW_SETTINGS``): over a few dozen
     month partitions the planner starts two, about 10 ms before the first row, for a statement
     whose own work is a few milliseconds (``thủy điện`` at 100k, one statement over 34 months:
-    39 -> 30 ms under EXPLAIN ANALYZE).
+    39 -> 30 ms under EXPLAIN ANALYZE). A search page that checks nothing on ``search_docs``
+    allows index scans again, in nested loops only (``window_settings``).
     """
     with store.engine.connect() as conn:
         if _tuned(compiled):
