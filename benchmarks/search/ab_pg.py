@@ -1,11 +1,12 @@
 """Search A/B in one process: two variants of PostgreSQL's month slicing, parallel workers on
-and off, key lookups by bitmap or index scans, or two snippet makers (either backend), run query
-by query in turn over the mix.
+and off, key lookups by bitmap or index scans, phrases checked on every candidate or on the
+newest only, or two snippet makers (either backend), run query by query in turn over the mix.
 
     .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
         --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare parallel --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare lookups --runs 5
+    .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare phrases --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare snippets \
         --before /tmp/before/src/lantoa/search/snippet.py --runs 5
 
@@ -69,6 +70,17 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "parallel workers": lambda: setattr(engine, "window_settings", with_workers),
             "no parallel workers": lambda: setattr(engine, "window_settings", chosen),
         }
+    if args.compare == "phrases":
+        prepare = engine._prepare
+
+        def check_all(store: Any, query: Any) -> tuple[Any, Compiled]:
+            node, compiled = prepare(store, query)
+            return node, replace(compiled, loose=None)
+
+        return {
+            "every candidate checked": lambda: setattr(engine, "_prepare", check_all),
+            "newest candidates checked": lambda: setattr(engine, "_prepare", prepare),
+        }
     if args.compare == "lookups":
         bitmaps = lambda c: engine.PG_WINDOW_SETTINGS  # noqa: E731 - the settings before run 10
         return {
@@ -96,7 +108,9 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--compare", choices=("slices", "parallel", "lookups", "snippets"), default="slices")
+    parser.add_argument(
+        "--compare", choices=("slices", "parallel", "lookups", "phrases", "snippets"), default="slices"
+    )
     parser.add_argument("--before", help="partitions.py or snippet.py of the earlier revision")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()

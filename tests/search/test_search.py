@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
 from lantoa.errors import QuerySyntaxError
 from lantoa.records import Analysis, Article, EnrichedArticle, PageType, Source, SourceLevel
 from lantoa.search import count, engine, iter_search, search
-from lantoa.search.query import parse
-from lantoa.search.sql import compile_query
+from lantoa.search.query import Node, parse
+from lantoa.search.schema import search_tsv
+from lantoa.search.sql import Compiled, compile_query, tsv_match
 from lantoa.store.api import Store
 from lantoa.store.schema import articles
 
@@ -264,3 +267,39 @@ def test_plan_settings_change_no_result(
         results.append([search(store, q) for q in queries])
     assert results[0] == results[1]
     assert sum(r.total for r in results[0]) >= 5
+
+
+def test_phrases_checked_on_their_newest_candidates_only_match_in_order(
+    store: Store, corpus: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL keeps a long phrase's candidates (its pairs in any order) in date order and
+    checks the phrase on the newest only: an article holding every pair, but never in a row,
+    is a candidate and not a match, and results equal checking every candidate."""
+    decoy = Article(
+        url="https://example.vn/decoy",
+        title="Bản thông tin, tin đối thủ, đối ngoại",
+        paragraphs=("Ba cụm từ đứng rời nhau trong bài.",),
+    )
+    decoy_id = store.save_article(EnrichedArticle(decoy, Analysis())).article_id
+    loose = compile_query(parse('"thông tin đối ngoại"'), "postgresql").loose
+    assert (
+        loose is not None
+        and compile_query(parse('"thông tin đối ngoại" ngư'), "postgresql").loose is not None
+    )
+    if store.engine.dialect.name == "postgresql":  # the decoy is a candidate
+        with store.engine.connect() as conn:
+            candidates = set(conn.execute(select(search_tsv.c.article_id).where(tsv_match(loose))).scalars())
+        assert decoy_id in candidates
+    assert compile_query(parse('biển -"thông tin đối ngoại"'), "postgresql").loose is None
+    assert compile_query(parse('"thông tin" OR biển'), "postgresql").loose is None
+    queries = ('"thông tin đối ngoại"', '"thong tin doi ngoai" OR "biển đảo"', '"Kết luận số" thông tin')
+    results = [search(store, q) for q in queries]
+    assert decoy_id not in {h.id for h in results[0].hits} and results[0].total >= 1
+    assert "[thông tin đối ngoại]" in results[0].hits[0].snippet_text().lower()
+    prepare = engine._prepare
+    monkeypatch.setattr(engine, "_prepare", lambda s, q: _without_loose(prepare(s, q)))
+    assert [search(store, q) for q in queries] == results
+
+
+def _without_loose(prepared: tuple[Node, Compiled]) -> tuple[Node, Compiled]:
+    return prepared[0], replace(prepared[1], loose=None)

@@ -124,7 +124,6 @@ def _fts_join(c: Compiled, table: Table = search_fts) -> tuple[Any, list[Any], A
     """(FROM clause, match and key-range conditions, index key column) of a full-text query
     (``table``: SQLite's full-text table to read, the main one or the recent tier)."""
     docs = search_docs
-    low, high = c.key_range
     if c.dialect == "sqlite":
         joined = table.join(docs, docs.c.article_id == fts_article_id(table))
         where = [fts5_match(str(c.fts), table)]
@@ -133,11 +132,12 @@ def _fts_join(c: Compiled, table: Table = search_fts) -> tuple[Any, list[Any], A
         joined = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
         where = [tsv_match(c.fts)]
         key = search_tsv.c.sort_key
-    if low is not None:
-        where.append(key >= low)
-    if high is not None:
-        where.append(key < high)
-    return joined, where, key
+    return joined, where + _in_range(key, c.key_range), key
+
+
+def _in_range(key: Any, key_range: tuple[int | None, int | None]) -> list[Any]:
+    low, high = key_range
+    return ([key >= low] if low is not None else []) + ([key < high] if high is not None else [])
 
 
 def _matches(c: Compiled) -> Select[Any]:
@@ -246,6 +246,21 @@ def _window_query(c: Compiled, size: int, table: Table = search_fts) -> Select[A
             .limit(size + 1)
             .subquery("w")
         )
+        if c.loose is not None:  # a phrase checked on the newest candidates only (sql._loose_tsquery)
+            cands = (
+                select(search_tsv.c.article_id.label("id"), key.label("key"), search_tsv.c.tsv)
+                .where(tsv_match(c.loose), *_in_range(key, c.key_range))
+                .order_by(key.desc())
+                .offset(0)  # keeps the phrase check out of the scan, after the ordering
+                .subquery("c")
+            )
+            newest = (
+                select(cands.c.id, cands.c.key)
+                .where(cands.c.tsv.op("@@", is_comparison=True)(c.fts))
+                .order_by(cands.c.key.desc())
+                .limit(size + 1)
+                .subquery("w")
+            )
         gid = docs.c.gid
         window = newest.join(docs, docs.c.article_id == newest.c.id)
     if c.rank is not None:
