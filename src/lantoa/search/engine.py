@@ -48,11 +48,9 @@ PG_SEARCH_SETTINGS = ("enable_seqscan = off", "enable_indexscan = off", "jit = o
 PG_WINDOW_SETTINGS = (*PG_SEARCH_SETTINGS, "max_parallel_workers_per_gather = 0")
 """And for a search page's (``search``), whose statements read a window: no parallel workers."""
 PG_LOOKUP_SETTINGS = (
-    "enable_seqscan = off",
+    *(s for s in PG_WINDOW_SETTINGS if s != "enable_indexscan = off"),
     "enable_hashjoin = off",
     "enable_mergejoin = off",
-    "jit = off",
-    "max_parallel_workers_per_gather = 0",
 )
 """A search page's settings when nothing is checked on ``search_docs`` (``window_settings``)."""
 
@@ -239,14 +237,15 @@ def _window_query(c: Compiled, size: int, table: Table = search_fts) -> Select[A
     else:
         # Nothing to check in search_docs: the group of the window's rows only (one lookup for
         # each of them, not for each match: 25 ms for a common word's 9,600 matches at 100k).
-        newest = (
-            select(search_tsv.c.article_id.label("id"), key.label("key"))
-            .where(*fts_where)
-            .order_by(key.desc())
-            .limit(size + 1)
-            .subquery("w")
-        )
-        if c.loose is not None:  # a phrase checked on the newest candidates only (sql._loose_tsquery)
+        if c.loose is None:
+            newest = (
+                select(search_tsv.c.article_id.label("id"), key.label("key"))
+                .where(*fts_where)
+                .order_by(key.desc())
+                .limit(size + 1)
+                .subquery("w")
+            )
+        else:  # a phrase checked on the newest candidates only (sql._loose_tsquery)
             cands = (
                 select(search_tsv.c.article_id.label("id"), key.label("key"), search_tsv.c.tsv)
                 .where(tsv_match(c.loose), *_in_range(key, c.key_range))

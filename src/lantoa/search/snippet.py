@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from lantoa.language.normalize import fold_spellings
 from lantoa.search.query import And, Node, Not, Or, Term
-from lantoa.search.text import fold, fold_token, tokens
+from lantoa.search.text import fold_token, tokens
 
 SNIPPET_CHARS = 220
 MAX_SCAN_CHARS = 8_000
@@ -124,10 +124,10 @@ def make_snippet(text: str, keys: frozenset[str], width: int = SNIPPET_CHARS) ->
     matches: list[tuple[int, int, str]] = []
     if keys:
         for m in _key_pattern(keys).finditer(text):
-            matches.append((m.start(), m.end(), fold(m.group(0)).lower()))
+            matches.append((m.start(), m.end(), fold_token(m.group(0))))
             if len(matches) >= MAX_HITS:
                 break
-    start = _densest(matches, width) if matches else 0
+    start = _densest(matches, width)
     start, end = _word_bounds(text, start, min(len(text), start + width))
     parts: list[SnippetPart] = [SnippetPart("… ")] if start > 0 else []
     cursor = start

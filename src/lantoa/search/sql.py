@@ -135,13 +135,14 @@ def fts5_match(expression: str, table: Table = search_fts) -> ColumnElement[bool
 # --- text: PostgreSQL tsquery --------------------------------------------------------------------
 
 
-def _tsq_phrase(lexemes: str) -> Any:
-    """A phrase of index lexemes as a tsquery, cast from its text form (a bound parameter).
+def _tsq_phrase(lexemes: str, operator: str = "<->") -> Any:
+    """A phrase of index lexemes as a tsquery, cast from its text form (a bound parameter);
+    ``operator`` ``&`` takes them in any order.
 
     Not ``phraseto_tsquery``: its parser would cut ``hội_nghị`` at the underscore. The lexemes
     are letters, digits and ``_`` only, so quoting each one makes a well-formed literal.
     """
-    text = " <-> ".join(f"'{lexeme}'" for lexeme in lexemes.split())
+    text = f" {operator} ".join(f"'{lexeme}'" for lexeme in lexemes.split())
     return cast(literal(text), TSQUERY)
 
 
@@ -197,8 +198,7 @@ def _chains(node: Node) -> bool:
 
 
 def _loose_term_tsquery(term: Term) -> Any:
-    folded = _forms(term)[1].split()
-    return cast(literal(" & ".join(f"'{lexeme}'" for lexeme in folded)), TSQUERY)
+    return _tsq_phrase(_forms(term)[1], "&")
 
 
 def _loose_tsquery(node: Node) -> Any | None:
