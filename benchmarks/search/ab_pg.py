@@ -1,6 +1,7 @@
 """Search A/B in one process: two variants of PostgreSQL's month slicing, parallel workers on
 and off, key lookups by bitmap or index scans, phrases checked on every candidate or on the
-newest only, or two snippet makers (either backend), run query by query in turn over the mix.
+newest only, two snippet makers (either backend), or a ranked window's groups read from
+``search_docs`` or carried by ``search_rank``, run query by query in turn over the mix.
 
     .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
         --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
@@ -9,6 +10,8 @@ newest only, or two snippet makers (either backend), run query by query in turn 
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare phrases --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare snippets \
         --before /tmp/before/src/lantoa/search/snippet.py --runs 5
+    .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare groups \
+        --before /tmp/before/src/lantoa/search/engine.py --runs 5
 
 Why in one process: separate benchmark passes minutes apart differ by 10 % or more on this
 machine (its speed varies by the hour, the page cache by what ran before), more than the
@@ -16,7 +19,7 @@ changes measured. Here both variants share the connection, the cache and the min
 runs under each variant in turn (the order alternating between runs), and the median of
 ``--runs`` times per query and variant is kept. ``--before`` is a module of an earlier revision
 (``git worktree add /tmp/before <rev>``): the ``partitions.py`` whose ``slices(months,
-key_range)`` cut doubling runs of months, or a ``snippet.py``.
+key_range)`` cut doubling runs of months, a ``snippet.py``, or an ``engine.py``.
 """
 
 from __future__ import annotations
@@ -92,6 +95,12 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
     before = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = before  # dataclasses look their module up there
     spec.loader.exec_module(before)
+    if args.compare == "groups":
+        joined, carried = before._window_query, engine._window_query
+        return {
+            "groups from search_docs": lambda: setattr(engine, "_window_query", joined),
+            "groups from search_rank": lambda: setattr(engine, "_window_query", carried),
+        }
     if args.compare == "snippets":
         made, making = before.make_snippet, engine.make_snippet
         return {
@@ -109,12 +118,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
     parser.add_argument(
-        "--compare", choices=("slices", "parallel", "lookups", "phrases", "snippets"), default="slices"
+        "--compare",
+        choices=("slices", "parallel", "lookups", "phrases", "snippets", "groups"),
+        default="slices",
     )
-    parser.add_argument("--before", help="partitions.py or snippet.py of the earlier revision")
+    parser.add_argument("--before", help="partitions.py, snippet.py or engine.py of the earlier revision")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if args.compare in ("slices", "snippets") and not args.before:
+    if args.compare in ("slices", "snippets", "groups") and not args.before:
         parser.error(f"--compare {args.compare} needs --before")
     store = open_store(args.db)
     queries = query_mix()

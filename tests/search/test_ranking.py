@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text, update
 
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import engine, schema, search
-from lantoa.search.schema import search_docs
+from lantoa.search.schema import search_docs, search_rank
 from lantoa.store.api import Store
 from lantoa.store.schema import articles, schema_versions
 
@@ -156,6 +156,27 @@ def test_search_docs_mirror_articles_after_saves_regrouping_and_updates(
     assert got == want and len(want) > len(corpus)
     assert any(gid != id_ for id_, gid, *_ in got)  # some copies are grouped
     assert ("Hà Giang" in {row[-1] for row in got}) and any(row[-2] for row in got)
+    if store.engine.dialect.name == "postgresql":  # and the ranking rows carry the group (step 11)
+        with store.engine.connect() as conn:
+            ranked = dict(conn.execute(select(search_rank.c.article_id, search_rank.c.gid)).all())
+        assert ranked == {id_: gid for id_, gid, *_ in got if id_ in ranked} and len(ranked) >= len(corpus)
+
+
+def test_regrouping_after_indexing_changes_the_collapsed_hits(store: Store, corpus: dict[str, int]) -> None:
+    """The dedup stage may join two indexed stories later (``lantoa duplicates --rebuild``): a
+    page must collapse them at once (showing the best-ranked copy, whichever names the group),
+    and split them again when the group is undone."""
+    sport, world = corpus["thethao"], corpus["thegioi"]
+
+    def shown() -> tuple[int, list[int]]:
+        result = search(store, "thể", limit=10, facets=False)
+        return result.total, [h.id for h in result.hits]
+
+    assert shown() == (2, [sport, world])
+    for group, want in ((sport, (1, [sport])), (None, (2, [sport, world])), (world, (1, [sport]))):
+        with store.engine.begin() as conn:
+            conn.execute(update(articles).where(articles.c.id.in_([sport, world])).values(group_id=group))
+        assert shown() == want, group
 
 
 def test_step_3_fills_the_facet_columns_of_a_step_2_database(store: Store, corpus: dict[str, int]) -> None:
@@ -179,7 +200,7 @@ def test_step_3_fills_the_facet_columns_of_a_step_2_database(store: Store, corpu
         for ddl in triggers:
             conn.execute(text(ddl))
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=2))
-    assert store.migrate() == [f"search v{step}" for step in range(3, 11)]
+    assert store.migrate() == [f"search v{step}" for step in range(3, 12)]
     with store.engine.connect() as conn:
         want = sorted(
             tuple(r)
@@ -220,7 +241,7 @@ def test_step_4_rekeys_and_reindexes_an_older_full_text_index(store: Store, corp
             conn.execute(text("DROP TABLE search_tsv"))
             schema.pg_metadata.create_all(conn)
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=3))
-    assert store.migrate() == [f"search v{step}" for step in range(4, 11)]
+    assert store.migrate() == [f"search v{step}" for step in range(4, 12)]
     assert [[h.id for h in search(store, q, sort="date").hits] for q in queries] == before
     assert all(before)
 
@@ -239,7 +260,7 @@ def test_step_8_computes_the_ranking_vectors_of_an_existing_postgresql_index(
         conn.execute(text("DROP TABLE search_rank"))
         conn.execute(text("CREATE INDEX ix_search_tsv_sort_key ON search_tsv (sort_key)"))
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=7))
-    assert store.migrate() == ["search v8", "search v9", "search v10"]
+    assert store.migrate() == ["search v8", "search v9", "search v10", "search v11"]
     with store.engine.connect() as conn:
         assert dict(conn.execute(text("SELECT article_id, tsv::text FROM search_rank")).all()) == written
         assert conn.execute(text("SELECT to_regclass('ix_search_tsv_sort_key')")).scalar() is None

@@ -207,7 +207,8 @@ def _window_query(c: Compiled, size: int, table: Table = search_fts) -> Select[A
     SQLite walks the FTS5 index backwards by rowid (= sort key) and stops: ``bm25`` runs for the
     rows returned only. PostgreSQL finds the matches through GIN, keeps the newest by
     ``sort_key`` without reading a tsvector, then ranks only those (``search_tsv`` and
-    ``search_docs`` hold the same articles, so without filters the join waits for the limit).
+    ``search_docs`` hold the same articles, so without filters the join waits for the limit;
+    a ranked window then takes each row's group from ``search_rank``, which it reads anyway).
     """
     docs = search_docs
     ids = (docs.c.article_id.label("id"), docs.c.gid.label("gid"))
@@ -260,9 +261,11 @@ def _window_query(c: Compiled, size: int, table: Table = search_fts) -> Select[A
                 .limit(size + 1)
                 .subquery("w")
             )
-        gid = docs.c.gid
-        window = newest.join(docs, docs.c.article_id == newest.c.id)
-    if c.rank is not None:
+        if c.rank is not None:  # the ranking row carries the group: one lookup per row, not two
+            gid, window = search_rank.c.gid, newest.join(search_rank, search_rank.c.article_id == newest.c.id)
+        else:
+            gid, window = docs.c.gid, newest.join(docs, docs.c.article_id == newest.c.id)
+    if c.rank is not None and c.where:
         window = window.outerjoin(search_rank, search_rank.c.article_id == newest.c.id)
     return (
         select(newest.c.id, gid.label("gid"), newest.c.key, _score(c, search_rank.c.tsv))

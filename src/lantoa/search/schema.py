@@ -36,6 +36,8 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   does, in its final layout.
 - step 10 (PostgreSQL) keeps folded forms only in ``search_tsv``, with positions on syllable
   pairs only (``lantoa.search.index.tsvector_literal``): half the lexemes of its GIN index.
+- step 11 (PostgreSQL) adds each article's duplicate group to ``search_rank`` (kept equal to
+  ``search_docs.gid`` by triggers): a ranked window reads one row per match.
 """
 
 from __future__ import annotations
@@ -162,11 +164,23 @@ search_rank = Table(
     tsv_metadata,
     Column("article_id", IdType, primary_key=True, autoincrement=False),
     Column("tsv", TSVECTOR, nullable=False),
+    Column("gid", BigInteger, nullable=False),
 )
 """PostgreSQL (step 8): the small vector ``ts_rank`` reads for each entry of ``search_tsv``
 (``lantoa.search.index.rank_vector_literal``), in its own table: kept inline (storage MAIN), so
 ranking a window reads a few pages instead of decompressing out-of-line vectors, and out of the
-way of the matching table's narrow heap, which a search scans for every match."""
+way of the matching table's narrow heap, which a search scans for every match. Step 11 adds
+the article's duplicate group (``search_docs.gid``, kept equal by triggers: writers never set
+it), so a ranked window reads one row per match, not two."""
+
+rank_v8_metadata = MetaData()
+Table(
+    "search_rank",
+    rank_v8_metadata,
+    Column("article_id", IdType, primary_key=True, autoincrement=False),
+    Column("tsv", TSVECTOR, nullable=False),
+)
+"""Step 8's shape of ``search_rank`` (step 11 adds ``gid``)."""
 
 
 def _docs_table(meta: MetaData, *extra: Column[Any]) -> Table:
@@ -311,6 +325,13 @@ def _v4(conn: Connection) -> None:
             conn.execute(text("ALTER TABLE search_tsv ALTER COLUMN tsv SET COMPRESSION lz4"))
 
 
+def _rank_storage(conn: Connection) -> None:
+    """``search_rank``'s vectors inline (MAIN), compressed with lz4 where the server has it."""
+    conn.execute(text("ALTER TABLE search_rank ALTER COLUMN tsv SET STORAGE MAIN"))
+    if _has_lz4(conn):
+        conn.execute(text("ALTER TABLE search_rank ALTER COLUMN tsv SET COMPRESSION lz4"))
+
+
 def _has_lz4(conn: Connection) -> bool:
     """Whether the PostgreSQL server can compress with lz4."""
     query = "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
@@ -382,10 +403,8 @@ def _v8(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     conn.execute(text("DROP INDEX IF EXISTS ix_search_tsv_sort_key"))
-    search_rank.create(conn, checkfirst=True)
-    conn.execute(text("ALTER TABLE search_rank ALTER COLUMN tsv SET STORAGE MAIN"))
-    if _has_lz4(conn):
-        conn.execute(text("ALTER TABLE search_rank ALTER COLUMN tsv SET COMPRESSION lz4"))
+    rank_v8_metadata.create_all(conn)
+    _rank_storage(conn)
     conn.execute(text("DELETE FROM search_rank"))  # rebuilt whole, whatever a rerun left
     fill_rank_vectors(conn)  # of the entries there are; step 9 indexes an empty index whole
 
@@ -458,5 +477,54 @@ def _v10(conn: Connection) -> None:
         conn.execute(text(ddl), {"marked": f"[{marked_characters()}]"} if ":marked" in ddl else {})
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
+_PG_V11_COPY = (
+    "ALTER TABLE search_rank RENAME TO search_rank_v10",
+    "ALTER INDEX search_rank_pkey RENAME TO search_rank_v10_pkey",
+    "CREATE TABLE search_rank (article_id BIGINT NOT NULL, tsv TSVECTOR NOT NULL, gid BIGINT NOT NULL)",
+    "INSERT INTO search_rank (article_id, tsv, gid) SELECT r.article_id, r.tsv, COALESCE(d.gid, r.article_id) "
+    "FROM search_rank_v10 r LEFT JOIN search_docs d ON d.article_id = r.article_id",
+    "DROP TABLE search_rank_v10",
+    "ALTER TABLE search_rank ADD PRIMARY KEY (article_id)",
+)
+_PG_V11_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION search_rank_gid() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "NEW.gid := COALESCE((SELECT gid FROM search_docs WHERE article_id = NEW.article_id), NEW.article_id); "
+    "RETURN NEW; END $$",
+    "DROP TRIGGER IF EXISTS search_rank_gid ON search_rank",
+    "CREATE TRIGGER search_rank_gid BEFORE INSERT OR UPDATE OF article_id ON search_rank "
+    "FOR EACH ROW EXECUTE FUNCTION search_rank_gid()",
+    "CREATE OR REPLACE FUNCTION search_docs_gid() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "UPDATE search_rank SET gid = NEW.gid WHERE article_id = NEW.article_id AND gid <> NEW.gid; "
+    "RETURN NULL; END $$",
+    "DROP TRIGGER IF EXISTS search_docs_gid ON search_docs",
+    "CREATE TRIGGER search_docs_gid AFTER INSERT OR UPDATE OF gid ON search_docs "
+    "FOR EACH ROW EXECUTE FUNCTION search_docs_gid()",
+)
+
+
+def _v11(conn: Connection) -> None:
+    """PostgreSQL: ``search_rank`` carries each article's duplicate group, so a ranked window
+    reads one row per match (its vector and group) instead of looking each match up in
+    ``search_docs`` too: 2,000 index lookups, 5-15 ms of a broad query at 100k
+    (benchmarks/RESULTS.md, search run 11). Triggers keep it equal to ``search_docs.gid``
+    whoever writes (indexing, the dedup stage's regrouping, ``search_docs``'s own rewrite of a
+    changed article), as ``search_docs`` is kept equal to ``articles``. Copied into a new
+    table rather than updated in place, which would leave a dead copy of every vector."""
+    if conn.dialect.name != "postgresql":
+        return
+    has_gid = (
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = 'search_rank' AND column_name = 'gid'"
+    )
+    if conn.execute(text(has_gid)).first() is None:
+        for ddl in _PG_V11_COPY[:3]:
+            conn.execute(text(ddl))
+        _rank_storage(conn)
+        for ddl in _PG_V11_COPY[3:]:
+            conn.execute(text(ddl))
+    for ddl in _PG_V11_TRIGGERS:
+        conn.execute(text(ddl))
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
 register_migrations("search", MIGRATIONS)
