@@ -269,6 +269,21 @@ def test_plan_settings_change_no_result(
     assert sum(r.total for r in results[0]) >= 5
 
 
+def test_plan_settings_hold_for_the_search_transaction_only(store: Store) -> None:
+    """A search's planner settings are set locally: on for its statements, gone after them."""
+    if store.engine.dialect.name != "postgresql":
+        return
+    compiled = compile_query(parse("biển đảo"), "postgresql")
+    names = [setting.split(" = ")[0] for setting in engine.PG_LOOKUP_SETTINGS]
+    show = select(*(func.current_setting(name) for name in names))
+    with engine._connect(store, compiled, engine.PG_LOOKUP_SETTINGS) as conn:
+        inside = tuple(conn.execute(show).one())
+        conn.rollback()
+        after = tuple(conn.execute(show).one())
+    assert [f"{n} = {v}" for n, v in zip(names, inside, strict=True)] == list(engine.PG_LOOKUP_SETTINGS)
+    assert after != inside and after[names.index("enable_seqscan")] == "on"
+
+
 def test_phrases_checked_on_their_newest_candidates_only_match_in_order(
     store: Store, corpus: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

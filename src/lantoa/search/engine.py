@@ -398,8 +398,9 @@ def _tuned(compiled: Compiled) -> bool:
 
 
 def _set_local(conn: Connection, settings: tuple[str, ...]) -> None:
-    for setting in settings:
-        conn.exec_driver_sql(f"SET LOCAL {setting}")
+    """``SET LOCAL`` each setting (``name = value``), all in one round trip (``set_config``)."""
+    pairs = (setting.split(" = ") for setting in settings)
+    conn.execute(select(*(func.set_config(name, value, True) for name, value in pairs)))
 
 
 def window_settings(compiled: Compiled) -> tuple[str, ...]:
