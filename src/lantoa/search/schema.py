@@ -477,10 +477,12 @@ def _v10(conn: Connection) -> None:
         conn.execute(text(ddl), {"marked": f"[{marked_characters()}]"} if ":marked" in ddl else {})
 
 
-_PG_V11_COPY = (
+_PG_V11_TABLE = (
     "ALTER TABLE search_rank RENAME TO search_rank_v10",
     "ALTER INDEX search_rank_pkey RENAME TO search_rank_v10_pkey",
     "CREATE TABLE search_rank (article_id BIGINT NOT NULL, tsv TSVECTOR NOT NULL, gid BIGINT NOT NULL)",
+)
+_PG_V11_FILL = (
     "INSERT INTO search_rank (article_id, tsv, gid) SELECT r.article_id, r.tsv, COALESCE(d.gid, r.article_id) "
     "FROM search_rank_v10 r LEFT JOIN search_docs d ON d.article_id = r.article_id",
     "DROP TABLE search_rank_v10",
@@ -517,10 +519,10 @@ def _v11(conn: Connection) -> None:
         "WHERE table_schema = current_schema() AND table_name = 'search_rank' AND column_name = 'gid'"
     )
     if conn.execute(text(has_gid)).first() is None:
-        for ddl in _PG_V11_COPY[:3]:
+        for ddl in _PG_V11_TABLE:
             conn.execute(text(ddl))
-        _rank_storage(conn)
-        for ddl in _PG_V11_COPY[3:]:
+        _rank_storage(conn)  # before the rows arrive
+        for ddl in _PG_V11_FILL:
             conn.execute(text(ddl))
     for ddl in _PG_V11_TRIGGERS:
         conn.execute(text(ddl))
