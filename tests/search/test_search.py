@@ -282,6 +282,16 @@ def test_plan_settings_hold_for_the_search_transaction_only(store: Store) -> Non
         after = tuple(conn.execute(show).one())
     assert [f"{n} = {v}" for n, v in zip(names, inside, strict=True)] == list(engine.PG_LOOKUP_SETTINGS)
     assert after != inside and after[names.index("enable_seqscan")] == "on"
+    with store.engine.connect() as conn:  # a driver preparing every statement takes them too
+        driver = conn.connection.driver_connection
+        driver.prepare_threshold, threshold = 0, driver.prepare_threshold
+        try:
+            for _ in range(2):  # the second time as a prepared statement
+                engine._set_local(conn, engine.PG_LOOKUP_SETTINGS)
+                assert tuple(conn.execute(show).one()) == inside
+                conn.rollback()
+        finally:
+            driver.prepare_threshold = threshold
 
 
 def test_phrases_checked_on_their_newest_candidates_only_match_in_order(

@@ -398,9 +398,13 @@ def _tuned(compiled: Compiled) -> bool:
 
 
 def _set_local(conn: Connection, settings: tuple[str, ...]) -> None:
-    """``SET LOCAL`` the settings (this module's constants), all in one round trip: 0.12 ms
-    instead of 0.50 for one statement each, or 0.84 through a compiled ``set_config`` select."""
-    conn.exec_driver_sql("; ".join(f"SET LOCAL {setting}" for setting in settings))
+    """Set the settings (``name = value``) for this transaction, in one round trip: one
+    ``SELECT set_config(name, value, true), ...`` (0.28 ms against 0.50 for a ``SET LOCAL``
+    statement each). Not ``SET LOCAL`` statements joined by ``;`` (0.16 ms): psycopg refuses
+    several commands in one statement once it prepares statements (``prepare_threshold``)."""
+    params = tuple(part for setting in settings for part in setting.split(" = "))
+    calls = ", ".join(["set_config(%s, %s, true)"] * len(settings))
+    conn.exec_driver_sql(f"SELECT {calls}", params)  # placeholders only: values are bound
 
 
 def window_settings(compiled: Compiled) -> tuple[str, ...]:
