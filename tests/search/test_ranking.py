@@ -7,12 +7,15 @@ its total is a lower bound.
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from sqlalchemy import func, select, text, update
 
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import engine, schema, search
+from lantoa.search.index import KEY_SHIFT
+from lantoa.search.ranking import Candidate, order
 from lantoa.search.schema import search_docs, search_rank
 from lantoa.store.api import Store
 from lantoa.store.schema import articles, schema_versions
@@ -266,3 +269,29 @@ def test_step_8_computes_the_ranking_vectors_of_an_existing_postgresql_index(
         assert conn.execute(text("SELECT to_regclass('ix_search_tsv_sort_key')")).scalar() is None
     assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
     assert all(before) and len(written) >= 3
+
+
+def test_order_is_its_definition_on_random_windows() -> None:
+    """A group shows its best-scored copy (then earliest published, undated last, then lowest
+    id); relevance orders by score then newest, date by newest. Random windows with tied
+    scores, undated keys and groups of every size."""
+    rng = random.Random(7)
+    for _ in range(300):
+        n = rng.randrange(0, 200)
+        cands = [
+            Candidate(
+                i,
+                rng.randrange(max(1, n // 3)),
+                (rng.choice([0, rng.randrange(1, 1 << 33)]) << KEY_SHIFT) + i,
+                rng.choice([0.5, 1.0, rng.random()]),
+            )
+            for i in range(n)
+        ]
+        rng.shuffle(cands)
+        members: dict[int, list[Candidate]] = {}
+        for c in cands:
+            members.setdefault(c.gid, []).append(c)
+        shown = [min(m, key=lambda c: (-c.score, c.undated, c.key)) for m in members.values()]
+        for groups, kept in ((True, shown), (False, cands)):
+            assert order(cands, "relevance", groups) == sorted(kept, key=lambda c: (-c.score, -c.key))
+            assert order(cands, "date", groups) == sorted(kept, key=lambda c: -c.key)

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import BigInteger, Select, bindparam, func, literal_column, select
@@ -82,31 +83,35 @@ def _earliest(c: Candidate) -> tuple[bool, int]:
     return (c.undated, c.key)
 
 
-def _best_in_group(c: Candidate) -> tuple[float, bool, int]:
-    """The group's shown copy: best score, then earliest published (NULL last), then lowest id."""
-    return (-c.score, *_earliest(c))
-
-
-def _newest(c: Candidate) -> int:
-    return -c.key  # undated keys are the smallest: last
-
-
-def _by_relevance(c: Candidate) -> tuple[float, int]:
-    """Best score first, then newest published (NULL last), then highest id."""
-    return (-c.score, -c.key)
+_KEY = attrgetter("key")
+_SCORE = attrgetter("score")
 
 
 def order(cands: Iterable[Candidate], sort: Sort, groups: bool) -> list[Candidate]:
-    """Result rows in order: with ``groups`` one per duplicate group (its best-scored copy)."""
+    """Result rows in order: with ``groups`` one per duplicate group (its best-scored copy:
+    best score, then earliest published, NULL last, then lowest id).
+
+    Newest first (undated keys are the smallest: last), then by score for relevance, a stable
+    sort keeping the newest first among equal scores. Two sorts on one attribute each and no
+    tuple built per row: 0.4 ms for a 2,000-row window instead of 1.8 (benchmarks/RESULTS.md,
+    search run 11).
+    """
     rows: Iterable[Candidate] = cands
     if groups:
         best: dict[int, Candidate] = {}
         for c in cands:
             seen = best.get(c.gid)
-            if seen is None or _best_in_group(c) < _best_in_group(seen):
+            if (
+                seen is None
+                or c.score > seen.score
+                or (c.score == seen.score and _earliest(c) < _earliest(seen))
+            ):
                 best[c.gid] = c
         rows = best.values()
-    return sorted(rows, key=_by_relevance if sort == "relevance" else _newest)
+    ordered = sorted(rows, key=_KEY, reverse=True)
+    if sort == "relevance":
+        ordered.sort(key=_SCORE, reverse=True)
+    return ordered
 
 
 def window(conn: Connection, stmt: Select[Any], size: int) -> tuple[list[Candidate], bool]:
