@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +12,7 @@ from lantoa.errors import QuerySyntaxError
 from lantoa.records import Analysis, Article, EnrichedArticle, PageType, Source, SourceLevel
 from lantoa.search import count, engine, iter_search, search
 from lantoa.search.query import Node, parse
-from lantoa.search.schema import search_tsv
+from lantoa.search.schema import search_keys, search_tsv
 from lantoa.search.sql import Compiled, compile_query, tsv_match
 from lantoa.store.api import Store
 from lantoa.store.schema import articles
@@ -158,6 +159,27 @@ def test_streaming_export_has_every_match_in_order(store: Store, corpus: dict[st
     assert hit.id == corpus["hoinghi"]
     assert "57-KL/TW" in hit.snippet_text() and "[thông tin]" in hit.snippet_text()
     assert set(hit.themes) == {"chi-dao-dang", "thong-tin-doi-ngoai"}
+
+
+def test_hits_carry_their_themes_sorted_on_pages_and_exports(store: Store, corpus: dict[str, int]) -> None:
+    """Themes come with each hit's own row (aggregated in SQL, in no set order): sorted, every
+    one of them, none of another article's, and none for an article without themes."""
+    plain = Article(url="https://example.vn/no-theme", title="Tin không chủ đề", published=date(2024, 7, 1))
+    store.save_article(EnrichedArticle(plain, Analysis()))
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(search_keys.c.article_id, search_keys.c.key).where(search_keys.c.kind == "theme")
+        )
+        stored: dict[int, list[str]] = {}
+        for article_id, slug in rows:
+            stored.setdefault(int(article_id), []).append(slug)
+    query = "date:2000..2030"
+    paged = search(store, query, limit=100, facets=False, groups=False).hits
+    streamed = list(iter_search(store, query, groups=False))
+    assert [h.id for h in paged] == [h.id for h in streamed] and len(paged) == len(corpus) + 1
+    for hit in (*paged, *streamed):
+        assert hit.themes == tuple(sorted(stored.get(hit.id, []))), hit.id
+    assert any(len(h.themes) >= 2 for h in paged) and any(not h.themes for h in paged)
 
 
 def test_snippet_marks_matches_as_parts(store: Store, corpus: dict[str, int]) -> None:

@@ -30,7 +30,6 @@ from lantoa.search.schema import (
     search_docs,
     search_fts,
     search_fts_recent,
-    search_keys,
     search_rank,
     search_tsv,
 )
@@ -316,21 +315,7 @@ def _hit_rows(ranked: Select[Any], sort: Sort, limit: int | None, offset: int) -
     )
 
 
-def _themes(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    out: dict[int, list[str]] = {i: [] for i in ids}
-    if ids:
-        rows = conn.execute(
-            select(search_keys.c.article_id, search_keys.c.key)
-            .where(search_keys.c.kind == "theme", search_keys.c.article_id.in_(list(ids)))
-            .order_by(search_keys.c.key)
-        )
-        for article_id, slug in rows:
-            out[int(article_id)].append(slug)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _hits(conn: Connection, rows: Sequence[Any], keys: frozenset[str]) -> list[SearchHit]:
-    themes = _themes(conn, [int(r.id) for r in rows])
+def _hits(rows: Sequence[Any], keys: frozenset[str]) -> list[SearchHit]:
     hits = []
     for r in rows:
         text = "\n".join(p for p in (r.lead, r.body) if p) or r.title
@@ -344,7 +329,7 @@ def _hits(conn: Connection, rows: Sequence[Any], keys: frozenset[str]) -> list[S
                 title=r.title,
                 published=r.published.astimezone(VN_TZ) if r.published else None,
                 source=r.source,
-                themes=themes.get(int(r.id), ()),
+                themes=tuple(sorted(r.themes.split())) if r.themes else (),
                 score=round(float(r.score or 0.0), 6),
                 snippet=snippet,
                 duplicates=int(r.size) - 1 if r.size else 0,
@@ -453,7 +438,7 @@ def search(
         cands, complete = _window(conn, compiled, window)
         ordered = ranking.order(cands, sort, groups)
         shown = ordered[offset : offset + limit] if limit else []
-        hits = _hits(conn, ranking.page(conn, shown), highlight_keys(node))
+        hits = _hits(ranking.page(conn, shown), highlight_keys(node))
         facet_counts = None
         if facets:
             if _tuned(compiled) and settings is PG_LOOKUP_SETTINGS:  # facets read all the window: bitmaps
@@ -474,9 +459,8 @@ def iter_search(
         result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
             _hit_rows(ranked, sort, None, 0)
         )
-        with store.engine.connect() as side:
-            for batch in result.partitions(STREAM_BATCH):
-                yield from _hits(side, batch, keys)
+        for batch in result.partitions(STREAM_BATCH):
+            yield from _hits(batch, keys)
 
 
 def _count(conn: Connection, matches: Select[Any], groups: bool) -> int:

@@ -58,7 +58,23 @@ class Candidate(NamedTuple):
         return self.key >> KEY_SHIFT == 0
 
 
-SHOWN_COLUMNS = (articles.c.url, articles.c.title, articles.c.source, articles.c.lead, articles.c.body)
+THEMES = (
+    select(func.aggregate_strings(search_keys.c.key, " "))
+    .where(search_keys.c.kind == "theme", search_keys.c.article_id == articles.c.id)
+    .scalar_subquery()
+    .label("themes")
+)
+"""A hit's theme slugs, space-separated in no set order (``string_agg`` / ``group_concat``): read
+with its row rather than by a statement of their own (a round trip, 1.3 ms a page at 100k)."""
+
+SHOWN_COLUMNS = (
+    articles.c.url,
+    articles.c.title,
+    articles.c.source,
+    articles.c.lead,
+    articles.c.body,
+    THEMES,
+)
 """What a hit shows from the wide article row (``engine._hits``): read for the shown page only."""
 
 
@@ -75,6 +91,8 @@ class PageRow:
     source: str | None
     lead: str
     body: str
+    themes: str | None
+    """``THEMES``."""
     size: int | None
 
 
@@ -148,7 +166,9 @@ def page(conn: Connection, shown: Sequence[Candidate]) -> list[PageRow]:
     for c in shown:
         r = found[c.id]
         out.append(
-            PageRow(c.id, c.gid, c.score, r.published, r.url, r.title, r.source, r.lead, r.body, r.size)
+            PageRow(
+                c.id, c.gid, c.score, r.published, r.url, r.title, r.source, r.lead, r.body, r.themes, r.size
+            )
         )
     return out
 
