@@ -137,35 +137,29 @@ search_fts_rowids = Table(
 and a fingerprint of the tokens it was indexed with (the contentless table must be told them).
 Step 7 indexes ``fts_rowid``: the recent tier is cut back oldest first."""
 
+
+def _vector_table(name: str, meta: MetaData, *extra: Column[Any] | Index) -> Table:
+    """A PostgreSQL table of one ``tsvector`` per article, in one of its shapes."""
+    return Table(
+        name,
+        meta,
+        Column("article_id", IdType, primary_key=True, autoincrement=False),
+        Column("tsv", TSVECTOR, nullable=False),
+        *extra,
+    )
+
+
 pg_metadata = MetaData()
 """Step 1's shape of ``search_tsv`` (step 4 adds ``sort_key``)."""
 
-Table(
-    "search_tsv",
-    pg_metadata,
-    Column("article_id", IdType, primary_key=True, autoincrement=False),
-    Column("tsv", TSVECTOR, nullable=False),
-    Index("ix_search_tsv_gin", "tsv", postgresql_using="gin"),
-)
+_vector_table("search_tsv", pg_metadata, Index("ix_search_tsv_gin", "tsv", postgresql_using="gin"))
 
 tsv_metadata = MetaData()
 """The current shape, for queries (never ``create_all``: the migrations build it)."""
 
-search_tsv = Table(
-    "search_tsv",
-    tsv_metadata,
-    Column("article_id", IdType, primary_key=True, autoincrement=False),
-    Column("tsv", TSVECTOR, nullable=False),
-    Column("sort_key", BigInteger, nullable=False),
-)
+search_tsv = _vector_table("search_tsv", tsv_metadata, Column("sort_key", BigInteger, nullable=False))
 
-search_rank = Table(
-    "search_rank",
-    tsv_metadata,
-    Column("article_id", IdType, primary_key=True, autoincrement=False),
-    Column("tsv", TSVECTOR, nullable=False),
-    Column("gid", BigInteger, nullable=False),
-)
+search_rank = _vector_table("search_rank", tsv_metadata, Column("gid", BigInteger, nullable=False))
 """PostgreSQL (step 8): the small vector ``ts_rank`` reads for each entry of ``search_tsv``
 (``lantoa.search.index.rank_vector_literal``), in its own table: kept inline (storage MAIN), so
 ranking a window reads a few pages instead of decompressing out-of-line vectors, and out of the
@@ -174,12 +168,7 @@ the article's duplicate group (``search_docs.gid``, kept equal by triggers: writ
 it), so a ranked window reads one row per match, not two."""
 
 rank_v8_metadata = MetaData()
-Table(
-    "search_rank",
-    rank_v8_metadata,
-    Column("article_id", IdType, primary_key=True, autoincrement=False),
-    Column("tsv", TSVECTOR, nullable=False),
-)
+_vector_table("search_rank", rank_v8_metadata)
 """Step 8's shape of ``search_rank`` (step 11 adds ``gid``)."""
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import Table, and_, bindparam, cast, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -325,7 +325,7 @@ def compile_query(node: Node, dialect: str) -> Compiled:
     return Compiled(dialect, fts, where, rank, key_range, loose)
 
 
-def _is_date(node: Node) -> bool:
+def _is_date(node: Node) -> TypeGuard[Filter]:
     return isinstance(node, Filter) and node.name in DATE_FIELDS
 
 
@@ -362,7 +362,7 @@ def _key_range(conjuncts: list[Node]) -> tuple[int | None, int | None]:
     low: int | None = None
     high: int | None = None
     for c in conjuncts:
-        if isinstance(c, Filter) and _is_date(c):
+        if _is_date(c):
             assert isinstance(c.value, tuple)
             lo, hi = day_key_range(*c.value)
             low = lo if low is None or (lo is not None and lo > low) else low
