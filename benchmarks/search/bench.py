@@ -194,12 +194,13 @@ def load(store: Store, n: int, workers: int = 0) -> dict[str, float]:
 
 
 def index_size(store: Store, path: str | None) -> dict[str, float]:
-    """Bytes of the search index (FTS tables or tsvector table + GIN, plus filter keys)."""
+    """Bytes of the search index (FTS tables and SQLite's counts, or PostgreSQL's vector tables
+    and GIN; plus filter keys)."""
     with store.engine.connect() as conn:
         if store.engine.dialect.name == "sqlite":
             rows = conn.execute(text("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")).all()
             sizes = {name: int(size) for name, size in rows}
-            fts = sum(v for k, v in sizes.items() if k.startswith("search_fts"))
+            fts = sum(v for k, v in sizes.items() if k.startswith(("search_fts", "search_terms")))
             keys = sum(v for k, v in sizes.items() if "search_keys" in k)
             total = os.path.getsize(path) if path else sum(sizes.values())
             return {"fts_mb": fts / 1e6, "keys_mb": keys / 1e6, "db_mb": total / 1e6}

@@ -17,24 +17,25 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, Table, func, literal, literal_column, select
+from sqlalchemy import Float, Select, func, literal, select
 from sqlalchemy.engine import Connection
 
 from lantoa.errors import InputError
 from lantoa.records import VN_TZ
 from lantoa.search import partitions, ranking
-from lantoa.search.index import fts_article_id, recent_tier
+from lantoa.search.index import fts_article_id
 from lantoa.search.query import Node, parse
 from lantoa.search.ranking import DEFAULT_WINDOW, SHOWN_COLUMNS, Candidate
+from lantoa.search.relevance import FUNCTION
 from lantoa.search.schema import (
     search_docs,
     search_fts,
-    search_fts_recent,
     search_rank,
+    search_terms,
     search_tsv,
 )
 from lantoa.search.snippet import SnippetPart, highlight_keys, make_snippet, render
-from lantoa.search.sql import BM25_WEIGHTS, Compiled, compile_query, fts5_match, tsv_match
+from lantoa.search.sql import Compiled, compile_query, fts5_match, tsv_match
 from lantoa.store.api import Store
 from lantoa.store.schema import articles, dup_groups
 
@@ -117,14 +118,13 @@ def _check(sort: str, limit: int | None, offset: int) -> None:
         raise InputError(f"offset must not be negative ({offset})")
 
 
-def _fts_join(c: Compiled, table: Table = search_fts) -> tuple[Any, list[Any], Any]:
-    """(FROM clause, match and key-range conditions, index key column) of a full-text query
-    (``table``: SQLite's full-text table to read, the main one or the recent tier)."""
+def _fts_join(c: Compiled) -> tuple[Any, list[Any], Any]:
+    """(FROM clause, match and key-range conditions, index key column) of a full-text query."""
     docs = search_docs
     if c.dialect == "sqlite":
-        joined = table.join(docs, docs.c.article_id == fts_article_id(table))
-        where = [fts5_match(str(c.fts), table)]
-        key = table.c.rowid
+        joined = search_fts.join(docs, docs.c.article_id == fts_article_id())
+        where = [fts5_match(str(c.fts))]
+        key = search_fts.c.rowid
     else:
         joined = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
         where = [tsv_match(c.fts)]
@@ -155,33 +155,26 @@ def _matches(c: Compiled) -> Select[Any]:
     return select(*cols, _score(c, search_rank.c.tsv)).select_from(joined).where(*fts_where, *where)
 
 
-def _score(c: Compiled, tsv: Any, table: Table = search_fts) -> Any:
-    """Relevance of a full-text match (``tsv``: PostgreSQL's ranking vector, ``search_rank.tsv``;
-    ``table``: SQLite's full-text table the match reads)."""
+def _score(c: Compiled, tsv: Any) -> Any:
+    """Relevance of a full-text match (``tsv``: PostgreSQL's ranking vector, ``search_rank.tsv``).
+
+    SQLite scores the syllable counts of the row's article (``lantoa.search.relevance``), read
+    by a subquery that runs for the rows returned only: a window's, not every match walked.
+    """
     if c.rank is None:
         return literal(0.0).label("score")
     if c.dialect == "sqlite":
-        return (-func.bm25(literal_column(table.name), *BM25_WEIGHTS)).label("score")
+        t = search_terms.c
+        counts = select(t.terms).where(t.article_id == search_docs.c.article_id).scalar_subquery()
+        rank = getattr(func, FUNCTION)  # 0.0 for an article without counts
+        return rank(counts, literal(c.rank), type_=Float).label("score")
     return func.ts_rank(tsv, c.rank).label("score")
 
 
 def _window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], bool]:
-    """The result window (``ranking.window``), read from SQLite's recent tier when it can be.
-
-    ``bm25`` counts each term's documents over the whole table it reads, once per query: on the
-    recent tier (the newest ``search_recent.size`` articles) that count no longer grows with the
-    archive. Every article newer than the tier's boundary is in the tier, so when the tier
-    yields more than the window the newest matches are all there; otherwise (a rarer query, or
-    a date range reaching before the boundary) the main table is read.
-    """
+    """The result window (``ranking.window``): PostgreSQL reads it month by month."""
     if c.fts is not None and c.dialect == "postgresql":
         return _monthly_window(conn, c, size)
-    tier = recent_tier(conn) if c.fts is not None else None
-    low, high = c.key_range
-    if tier is not None and tier.active and (high is None or high > tier.boundary):
-        cands, complete = ranking.window(conn, _window_query(c, size, search_fts_recent), size)
-        if not complete or (low is not None and low >= tier.boundary):
-            return cands, complete
     return ranking.window(conn, _window_query(c, size), size)
 
 
@@ -199,12 +192,12 @@ def _monthly_window(conn: Connection, c: Compiled, size: int) -> tuple[list[Cand
     return found, True
 
 
-def _window_query(c: Compiled, size: int, table: Table = search_fts) -> Select[Any]:
+def _window_query(c: Compiled, size: int) -> Select[Any]:
     """The newest ``size + 1`` matches: (id, gid, key, score), or published for ``key`` when the
     query has no full-text part (see ``lantoa.search.ranking``).
 
-    SQLite walks the FTS5 index backwards by rowid (= sort key) and stops: ``bm25`` runs for the
-    rows returned only. PostgreSQL finds the matches through GIN, keeps the newest by
+    SQLite walks the FTS5 index backwards by rowid (= sort key) and stops: the rows returned
+    only are scored (``_score``). PostgreSQL finds the matches through GIN, keeps the newest by
     ``sort_key`` without reading a tsvector, then ranks only those (``search_tsv`` and
     ``search_docs`` hold the same articles, so without filters the join waits for the limit;
     a ranked window then takes each row's group from ``search_rank``, which it reads anyway).
@@ -214,10 +207,10 @@ def _window_query(c: Compiled, size: int, table: Table = search_fts) -> Select[A
     if c.fts is None:
         by_date = (docs.c.published.desc().nulls_last(), docs.c.article_id.desc())
         return _matches(c).order_by(*by_date).limit(size + 1)
-    joined, fts_where, key = _fts_join(c, table)
+    joined, fts_where, key = _fts_join(c)
     if c.dialect == "sqlite":
         return (
-            select(*ids, key.label("key"), _score(c, None, table))
+            select(*ids, key.label("key"), _score(c, None))
             .select_from(joined)
             .where(*fts_where, *c.where)
             .order_by(key.desc())

@@ -24,13 +24,11 @@ cost (``lantoa.search.engine``):
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Table, bindparam, cast, delete, func, insert, literal, select, text
+from sqlalchemy import Integer, Table, bindparam, cast, delete, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement, TextClause
@@ -39,13 +37,13 @@ from lantoa.errors import IndexStateError
 from lantoa.records import VN_TZ, EnrichedArticle, PageType
 from lantoa.search import partitions, schema
 from lantoa.search.fields import doc_key, key, province_key
+from lantoa.search.relevance import terms
 from lantoa.search.schema import (
     search_fts,
-    search_fts_recent,
     search_fts_rowids,
     search_keys,
     search_rank,
-    search_recent,
+    search_terms,
     search_tsv,
 )
 from lantoa.search.text import fold_tokens, tokens
@@ -59,17 +57,6 @@ RANK_POSITIONS = 4
 KEY_SHIFT = partitions.KEY_SHIFT
 """Low bits of a sort key hold the article id (ids up to 2**30 - 1), high bits the second."""
 MAX_SECOND = partitions.SECONDS_END - 1
-RECENT_SIZE = 100_000
-"""SQLite: newest articles kept in the recent tier as well (``search_recent.size`` per store)."""
-RECENT_SLACK = 1_000
-"""The recent tier is cut back to its size once it holds this many more (a tenth more for a small
-tier): cuts come in batches."""
-NO_TIER = 2**63 - 1
-"""A boundary no sort key reaches: the recent tier is not in use (yet)."""
-ACTIVATE_AT = 2
-"""The tier starts once the main table holds this many times its size."""
-
-log = logging.getLogger(__name__)
 
 
 def fts_article_id(table: Table = search_fts) -> ColumnElement[int]:
@@ -219,10 +206,10 @@ def _fts_values(exact: list[str], keys: Iterable[tuple[str, str]]) -> dict[str, 
     }
 
 
-def _fts_delete(table: str) -> TextClause:
+def _fts_delete() -> TextClause:
     """FTS5's command that removes a contentless entry, given the values it was indexed with."""
     return text(
-        f"INSERT INTO {table} ({table}, rowid, exact, folded, exact2, folded2, keys) "  # noqa: S608 - a schema name
+        "INSERT INTO search_fts (search_fts, rowid, exact, folded, exact2, folded2, keys) "
         "VALUES ('delete', :rowid, :exact, :folded, :exact2, :folded2, :keys)"
     )
 
@@ -270,119 +257,6 @@ def _stored_values(conn: Connection, entries: Sequence[Any]) -> list[dict[str, A
     return rows
 
 
-# --- the recent tier (SQLite) ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecentTier:
-    """Where the recent tier ends: entries with a sort key of at least ``boundary`` are in it
-    (``NO_TIER``: the tier is not in use yet)."""
-
-    boundary: int
-    size: int
-    entries: int
-    """Entries in the tier."""
-    indexed: int
-    """Entries in the main table."""
-
-    @property
-    def active(self) -> bool:
-        return self.boundary != NO_TIER
-
-
-def recent_tier(conn: Connection) -> RecentTier | None:
-    """The recent tier's state; None on PostgreSQL (one GIN index is its whole story)."""
-    if conn.dialect.name != "sqlite":
-        return None
-    row = conn.execute(select(search_recent).where(search_recent.c.id == 1)).first()
-    if row is None:
-        return None
-    return RecentTier(int(row.boundary), int(row.size), int(row.entries), int(row.indexed))
-
-
-def _save_tier(conn: Connection, tier: RecentTier) -> None:
-    conn.execute(delete(search_recent))
-    conn.execute(
-        insert(search_recent).values(
-            id=1, boundary=tier.boundary, size=tier.size, entries=tier.entries, indexed=tier.indexed
-        )
-    )
-
-
-def fill_recent(conn: Connection, size: int | None = None) -> int:
-    """(Re)build the recent tier from the main table: its newest ``size`` entries (default: the
-    tier's current size, else ``RECENT_SIZE``). Returns the number of entries copied."""
-    tier = recent_tier(conn)
-    size = size if size is not None else tier.size if tier else RECENT_SIZE
-    indexed = _empty_tier(conn)
-    r = search_fts_rowids.c
-    nth = conn.execute(select(r.fts_rowid).order_by(r.fts_rowid.desc()).offset(size - 1).limit(1)).scalar()
-    boundary = int(nth) if nth is not None else 0
-    copied = 0
-    last = boundary - 1
-    while True:
-        entries = conn.execute(
-            select(r.article_id, r.fts_rowid, r.digest)
-            .where(r.fts_rowid > last)
-            .order_by(r.fts_rowid)
-            .limit(500)
-        ).all()
-        if not entries:
-            break
-        conn.execute(insert(search_fts_recent), _stored_values(conn, entries))
-        copied += len(entries)
-        last = int(entries[-1].fts_rowid)
-    _save_tier(conn, RecentTier(boundary, size, copied, indexed))
-    return copied
-
-
-def _empty_tier(conn: Connection) -> int:
-    """Empty the tier's table; returns the main table's entries, counted afresh."""
-    conn.execute(text("INSERT INTO search_fts_recent (search_fts_recent) VALUES ('delete-all')"))
-    return int(conn.execute(select(func.count()).select_from(search_fts_rowids)).scalar_one())
-
-
-def _stop_tier(conn: Connection) -> None:
-    """Empty the tier and mark it unused."""
-    tier = recent_tier(conn)
-    indexed = _empty_tier(conn)
-    _save_tier(conn, RecentTier(NO_TIER, tier.size if tier else RECENT_SIZE, 0, indexed))
-
-
-def reset_recent(conn: Connection) -> None:
-    """Rebuild the tier's state from the main table: started (filled) only if it is due."""
-    _stop_tier(conn)
-    _maintain_recent(conn)
-
-
-def _maintain_recent(conn: Connection) -> None:
-    """Start the tier once the main table holds ``ACTIVATE_AT`` times its size (below that it
-    would cost an index copy for little); cut it back to its size once it has grown past it by
-    ``RECENT_SLACK``, oldest entries first (a few seconds per thousand: their values are
-    recomputed for FTS5's delete)."""
-    tier = recent_tier(conn)
-    if tier is None:
-        return
-    if not tier.active:
-        if tier.indexed > ACTIVATE_AT * tier.size:
-            log.info("search: filling the recent tier with the newest %d articles", tier.size)
-            fill_recent(conn)
-        return
-    if tier.entries <= tier.size + min(RECENT_SLACK, tier.size // 10 + 1):
-        return
-    r = search_fts_rowids.c
-    oldest = conn.execute(
-        select(r.article_id, r.fts_rowid, r.digest)
-        .where(r.fts_rowid >= tier.boundary)
-        .order_by(r.fts_rowid)
-        .limit(tier.entries - tier.size)
-    ).all()
-    for start in range(0, len(oldest), 500):
-        conn.execute(_fts_delete("search_fts_recent"), _stored_values(conn, oldest[start : start + 500]))
-    boundary = int(oldest[-1].fts_rowid) + 1 if oldest else tier.boundary
-    _save_tier(conn, replace(tier, boundary=boundary, entries=tier.entries - len(oldest)))
-
-
 def _unindex_text(conn: Connection, article_id: int) -> None:
     if conn.dialect.name != "sqlite":
         conn.execute(delete(search_tsv).where(search_tsv.c.article_id == article_id))
@@ -392,15 +266,9 @@ def _unindex_text(conn: Connection, article_id: int) -> None:
     entry = conn.execute(select(search_fts_rowids).where(where)).first()
     if entry is None:
         return
-    values = _stored_values(conn, [entry])
-    conn.execute(_fts_delete("search_fts"), values)
-    tier = recent_tier(conn)
-    if tier is not None:
-        in_tier = entry.fts_rowid >= tier.boundary
-        if in_tier:
-            conn.execute(_fts_delete("search_fts_recent"), values)
-        _save_tier(conn, replace(tier, entries=tier.entries - in_tier, indexed=tier.indexed - 1))
+    conn.execute(_fts_delete(), _stored_values(conn, [entry]))
     conn.execute(delete(search_fts_rowids).where(where))
+    conn.execute(delete(search_terms).where(search_terms.c.article_id == article_id))
 
 
 def unindex_article(conn: Connection, article_id: int) -> None:
@@ -429,14 +297,7 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
             insert(search_fts_rowids),
             [{"article_id": i, "fts_rowid": k, "digest": _digest(v)} for k, i, v in rows],
         )
-        tier = recent_tier(conn)
-        if tier is not None:
-            recent = [{"rowid": k, **values} for k, _, values in rows if k >= tier.boundary]
-            if recent:
-                conn.execute(insert(search_fts_recent), recent)
-            _save_tier(
-                conn, replace(tier, entries=tier.entries + len(recent), indexed=tier.indexed + len(rows))
-            )
+        _rank_rows(conn, [(i, exact) for i, _, exact, _ in docs])
         return
     keys_of = [sort_key(published, i) for i, published, _, _ in docs]
     tsv_rows = [
@@ -454,7 +315,11 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
 
 
 def _rank_rows(conn: Connection, docs: list[tuple[int, list[str]]]) -> None:
-    """PostgreSQL: write the ranking vectors of some articles (article id, exact tokens)."""
+    """Write what relevance is scored from for some articles (article id, exact tokens): SQLite's
+    syllable counts (``lantoa.search.relevance``), PostgreSQL's ranking vectors."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(insert(search_terms), [{"article_id": i, "terms": terms(exact)} for i, exact in docs])
+        return
     rows = [{"article_id": i, "rank_text": rank_vector_literal(exact)} for i, exact in docs]
     values = {"article_id": bindparam("article_id"), "tsv": cast(bindparam("rank_text"), TSVECTOR)}
     conn.execute(insert(search_rank).values(**values), rows)
@@ -500,7 +365,6 @@ def index_many(
     _text_rows(conn, docs)
     if key_rows:
         conn.execute(insert(search_keys), key_rows)
-    _maintain_recent(conn)  # after the keys: filling or cutting the tier recomputes entries from them
     return len(docs)
 
 
@@ -508,12 +372,8 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
     """Rebuild every full-text entry from the stored articles (a migration changed the layout).
 
     Reads headline, lead and body from ``articles`` in id order, batch by batch, and each
-    article's filter keys from ``search_keys`` (left as they are); on SQLite the recent tier is
-    filled from the result at the end. Returns the number indexed.
+    article's filter keys from ``search_keys`` (left as they are). Returns the number indexed.
     """
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:  # index everything in the main table only, then start the tier if it is due
-        _stop_tier(conn)
     a = articles.c
     done = 0
     last = 0
@@ -525,8 +385,6 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
             .limit(batch)
         ).all()
         if not rows:
-            if sqlite:
-                _maintain_recent(conn)
             return done
         keys = _stored_keys(conn, [int(r.id) for r in rows])
         _text_rows(conn, [(int(r.id), r.published, tokens(_stored_text(r)), keys[int(r.id)]) for r in rows])
@@ -534,16 +392,18 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
         last = int(rows[-1].id)
 
 
-def fill_rank_vectors(conn: Connection, batch: int = 500) -> int:
-    """PostgreSQL: compute the ranking vector of every indexed article from its stored text
-    (migration step 8). Returns the number of rows written."""
-    a, t = articles.c, search_tsv.c
+def fill_rank_rows(conn: Connection, batch: int = 500) -> int:
+    """Compute what relevance is scored from (``_rank_rows``) for every indexed article, from its
+    stored text (migration steps 8 on PostgreSQL, 12 on SQLite). Returns the number written."""
+    a = articles.c
+    entries = search_fts_rowids if conn.dialect.name == "sqlite" else search_tsv
+    t = entries.c
     done = 0
     last = 0
     while True:
         rows = conn.execute(
             select(a.id, a.title, a.lead, a.body)
-            .select_from(search_tsv.join(articles, a.id == t.article_id))
+            .select_from(entries.join(articles, a.id == t.article_id))
             .where(t.article_id > last)
             .order_by(t.article_id)
             .limit(batch)
@@ -559,7 +419,8 @@ def rebuild_text(conn: Connection) -> int:
     """Drop every full-text entry and index the stored articles again (``lantoa db reindex``)."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
-        conn.execute(delete(search_fts_rowids))  # reindex_text empties the recent tier
+        conn.execute(delete(search_fts_rowids))
+        conn.execute(delete(search_terms))
     else:
         conn.execute(delete(search_tsv))
         conn.execute(delete(search_rank))
@@ -567,20 +428,15 @@ def rebuild_text(conn: Connection) -> int:
 
 
 __all__ = [
-    "RECENT_SIZE",
-    "RecentTier",
     "day_key_range",
-    "fill_rank_vectors",
-    "fill_recent",
+    "fill_rank_rows",
     "flag_key",
     "index_article",
     "index_many",
     "key_token",
     "rank_vector_literal",
     "rebuild_text",
-    "recent_tier",
     "reindex_text",
-    "reset_recent",
     "schema",
     "sort_key",
     "unindex_article",

@@ -3,7 +3,8 @@
 Why a window: at a million articles a common word matches most of them, and scoring, counting or
 faceting every match costs seconds, however small the page. The full-text index is kept in date
 order (``lantoa.search.index.sort_key``), so the newest ``window`` matches, filters applied, are
-the first steps of one index walk, and only they are scored (``bm25`` / ``ts_rank``).
+the first steps of one index walk, and only they are scored (``lantoa.search.relevance`` on
+SQLite, ``ts_rank`` on PostgreSQL).
 
 - A query with no more matches than the window is exact: the same page, total and facets as
   ranking every match (``tests/search/test_ranking.py`` checks this against the full ranking).
@@ -37,7 +38,7 @@ from lantoa.store.schema import articles, dup_groups
 
 DEFAULT_WINDOW = 2000
 """Matches scored per query unless the caller says otherwise (setting ``search_window``). A window
-row costs about 10 microseconds (walk, ``bm25``, group lookup), so 2,000 keeps a broad query near
+row costs about 10 microseconds (walk, score, group lookup), so 2,000 keeps a broad query near
 20-30 ms at any collection size (benchmarks/RESULTS.md)."""
 
 Sort = Literal["relevance", "date"]

@@ -22,13 +22,15 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   database) with the columns ``exact2``/``folded2``, and its rowid is the sort key
   (``search_fts_rowids`` maps an article to its rowid, for updates); on PostgreSQL
   ``search_tsv`` gains ``sort_key`` (indexed) and its tsvectors, compressed with lz4 where the
-  server has it, are rewritten with the pairs (by step 7's re-index).
+  server has it, are rewritten with the pairs (by a later step's re-index: 12 on SQLite, 9 on
+  PostgreSQL).
 - step 5 indexes ``search_docs`` in result order (newest first) for filter-only queries.
 - step 6 puts each article's filter keys into its full-text entry as opaque tokens
   (``lantoa.search.index.key_token``): the ``keys`` column of ``search_fts``, position-less
   lexemes in ``search_tsv``.
-- step 7 (SQLite) adds the recent tier: ``search_fts_recent``, the same entries for the newest
-  articles only, and ``search_recent``, where its boundary lies. Existing text is re-indexed.
+- step 7 (SQLite) added the recent tier (``search_fts_recent``, the same entries for the newest
+  articles only, and ``search_recent``, where its boundary lay) and re-indexed the stored text.
+  Step 12 drops the tier, so step 7 now does nothing, and step 12 fills an empty index.
 - step 8 (PostgreSQL) adds ``search_rank``, the small vectors ``ts_rank`` reads, and drops step
   4's B-tree on ``sort_key`` (its only use was a bad plan).
 - step 9 (PostgreSQL) partitions ``search_tsv`` by month of publication
@@ -38,6 +40,9 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   pairs only (``lantoa.search.index.tsvector_literal``): half the lexemes of its GIN index.
 - step 11 (PostgreSQL) adds each article's duplicate group to ``search_rank`` (kept equal to
   ``search_docs.gid`` by triggers): a ranked window reads one row per match.
+- step 12 (SQLite) adds ``search_terms``, each article's syllable counts, which relevance is
+  scored from (``lantoa.search.relevance``) instead of FTS5's ``bm25``, and drops step 7's recent
+  tier, which only bounded ``bm25``'s document counts. It fills an index earlier steps left empty.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -61,7 +67,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 
-from lantoa.store.api import Migration, register_migrations
+from lantoa.search import relevance
+from lantoa.store.api import Migration, register_migrations, register_sqlite_function
 from lantoa.store.schema import IdType, UTCDateTime
 
 metadata = MetaData()
@@ -108,22 +115,16 @@ def _fts_table(name: str) -> Table:
 
 
 search_fts = _fts_table(FTS_TABLE)
-search_fts_recent = _fts_table("search_fts_recent")
-"""SQLite: the same entries as ``search_fts`` for the newest articles only (step 7)."""
-
-recent_metadata = MetaData()
-search_recent = Table(
-    "search_recent",
-    recent_metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("boundary", BigInteger, nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("entries", Integer, nullable=False),
-    Column("indexed", Integer, nullable=False),
+terms_metadata = MetaData()
+search_terms = Table(
+    "search_terms",
+    terms_metadata,
+    Column("article_id", Integer, primary_key=True, autoincrement=False),
+    Column("terms", LargeBinary, nullable=False),
 )
-"""SQLite, one row: an entry is in ``search_fts_recent`` too exactly when its sort key is at
-least ``boundary``; the tier holds ``entries`` of them and is cut back to about ``size``;
-``indexed`` counts the main table's entries (the tier starts once there are enough)."""
+"""SQLite (step 12): the syllable counts of each indexed article (``lantoa.search.relevance``),
+read by primary key for the rows of a window only. ``INTEGER PRIMARY KEY``: the rowid itself,
+one B-tree descent per row."""
 
 rowids_metadata = MetaData()
 search_fts_rowids = Table(
@@ -134,8 +135,7 @@ search_fts_rowids = Table(
     Column("digest", BigInteger, nullable=False),
 )
 """SQLite: the FTS rowid (sort key) of each indexed article, so an update finds its old entry,
-and a fingerprint of the tokens it was indexed with (the contentless table must be told them).
-Step 7 indexes ``fts_rowid``: the recent tier is cut back oldest first."""
+and a fingerprint of the tokens it was indexed with (the contentless table must be told them)."""
 
 
 def _vector_table(name: str, meta: MetaData, *extra: Column[Any] | Index) -> Table:
@@ -300,8 +300,8 @@ _PG_V4 = (
 
 
 def _v4(conn: Connection) -> None:
-    """Full-text entries keyed by date, with syllable pairs. Left empty: step 7, which always
-    runs after it, re-indexes the stored text in the final layout."""
+    """Full-text entries keyed by date, with syllable pairs. Left empty: a later step, which always
+    runs after it, re-indexes the stored text in the final layout (12 on SQLite, 9 on PostgreSQL)."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("DROP TABLE search_fts"))
         conn.execute(text("DROP TABLE IF EXISTS search_fts_rowids"))
@@ -348,7 +348,8 @@ _FTS5_V6_DDL = (
 
 def _v6(conn: Connection) -> None:
     """Filter keys inside the full-text entries (a rare filter with a common word is one posting
-    list intersection). Left empty: step 7 indexes the stored text in the final layout."""
+    list intersection). Left empty: step 12 (SQLite) or 9 (PostgreSQL) indexes the stored text in
+    the final layout."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("DROP TABLE IF EXISTS search_fts"))
         conn.execute(text("DELETE FROM search_fts_rowids"))
@@ -358,22 +359,8 @@ def _v6(conn: Connection) -> None:
 
 
 def _v7(conn: Connection) -> None:
-    """SQLite: the recent tier, a second full-text table holding only the newest articles (see
-    ``lantoa.search.index``); then the stored text is indexed, or, when step 6's entries are
-    already there, only the recent tier is filled from them (PostgreSQL: step 9 fills its index)."""
-    from lantoa.search.index import reindex_text, reset_recent  # the index module imports this one
-
-    if conn.dialect.name == "sqlite":
-        conn.execute(text("DROP TABLE IF EXISTS search_fts_recent"))  # filled below from the main table
-        conn.execute(text(_FTS5_V6_DDL.replace("TABLE search_fts ", "TABLE search_fts_recent ")))
-        conn.execute(
-            text("CREATE INDEX IF NOT EXISTS ix_search_fts_rowids_key ON search_fts_rowids (fts_rowid)")
-        )
-        recent_metadata.create_all(conn)
-        if conn.execute(search_fts_rowids.select().limit(1)).first() is None:
-            reindex_text(conn)
-        else:
-            reset_recent(conn)
+    """Was SQLite's recent tier, which step 12 drops: nothing left to do (step 12 indexes the
+    stored text that step 6 left unindexed)."""
 
 
 def _v8(conn: Connection) -> None:
@@ -387,7 +374,7 @@ def _v8(conn: Connection) -> None:
     tsvector of the range (``kinh tế date:2019`` at 100k: 264 ms), instead of asking GIN for the
     word and filtering its rows by key (8 ms).
     """
-    from lantoa.search.index import fill_rank_vectors  # imports this module
+    from lantoa.search.index import fill_rank_rows  # imports this module
 
     if conn.dialect.name != "postgresql":
         return
@@ -395,7 +382,7 @@ def _v8(conn: Connection) -> None:
     rank_v8_metadata.create_all(conn)
     _rank_storage(conn)
     conn.execute(text("DELETE FROM search_rank"))  # rebuilt whole, whatever a rerun left
-    fill_rank_vectors(conn)  # of the entries there are; step 9 indexes an empty index whole
+    fill_rank_rows(conn)  # of the entries there are; step 9 indexes an empty index whole
 
 
 _PG_V9 = (
@@ -517,5 +504,33 @@ def _v11(conn: Connection) -> None:
         conn.execute(text(ddl))
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
+_SQLITE_V12_DROP = (
+    "DROP TABLE IF EXISTS search_fts_recent",
+    "DROP TABLE IF EXISTS search_recent",
+    "DROP INDEX IF EXISTS ix_search_fts_rowids_key",
+)
+
+
+def _v12(conn: Connection) -> None:
+    """SQLite: relevance scored from each article's syllable counts (``search_terms``,
+    ``lantoa.search.relevance``) instead of ``bm25``, whose per-query document counts cost in
+    proportion to the archive; the recent tier, which bounded them for the newest matches only,
+    is dropped. Counts are computed from the stored text of the indexed articles, or, when an
+    earlier step left the index empty, the stored text is indexed (entries and counts)."""
+    from lantoa.search.index import fill_rank_rows, reindex_text  # the index module imports this one
+
+    if conn.dialect.name != "sqlite":
+        return
+    for ddl in _SQLITE_V12_DROP:
+        conn.execute(text(ddl))
+    terms_metadata.create_all(conn)
+    conn.execute(search_terms.delete())  # rebuilt whole, whatever a rerun left
+    if conn.execute(search_fts_rowids.select().limit(1)).first() is None:
+        reindex_text(conn)
+    else:
+        fill_rank_rows(conn)
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12]
 register_migrations("search", MIGRATIONS)
+register_sqlite_function(relevance.FUNCTION, 2, relevance.score)

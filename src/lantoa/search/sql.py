@@ -26,6 +26,7 @@ from sqlalchemy import Table, and_, bindparam, cast, func, literal, not_, or_, s
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
+from lantoa.search import relevance
 from lantoa.search.index import KEY_SHIFT, day_key_range, flag_key, fts_article_id, key_token, pairs
 from lantoa.search.query import And, Filter, Node, Not, Or, Term
 from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
@@ -33,9 +34,6 @@ from lantoa.search.text import fold_token, has_marks, tokens
 
 KEYED_FIELDS = ("theme", "source", "province", "person", "doc", "topic")
 DATE_FIELDS = ("date", "after", "before")
-BM25_WEIGHTS = (50.0, 1.0, 50.0, 1.0, 0.0)
-"""bm25 weights of the exact, folded, exact-pair, folded-pair and keys columns: a query typed with
-diacritics ranks exact matches first; filter keys select, never rank."""
 KEY_LENGTH = 300
 """Filter keys are stored cut to this length (``search_keys.key``)."""
 
@@ -51,8 +49,8 @@ class Compiled:
     where: tuple[ColumnElement[bool], ...]
     rank: Any | None = None
     """What scores a match, None when the full-text part holds keys only (every match scores 0):
-    SQLite, ``fts`` itself (``bm25`` gives the keys column no weight); PostgreSQL, the text part
-    of ``fts`` alone, in syllables, for ``ts_rank`` on the ranking vector."""
+    SQLite, the syllables of its terms outside any NOT (``relevance.spec``); PostgreSQL, the text
+    part of ``fts`` alone, in syllables, for ``ts_rank`` on the ranking vector."""
     key_range: tuple[int | None, int | None] = (None, None)
     """Sort keys ``[low, high)`` implied by top-level date filters (``index.day_key_range``): on
     the full-text index's own key, so a date range narrows the full-text walk itself."""
@@ -126,6 +124,25 @@ def _fts5(node: Node) -> str:
     if isinstance(node, Or):
         return " OR ".join(f"({_fts5(c)})" for c in node.children)
     raise AssertionError(f"not expressible in FTS5: {node!r}")  # pragma: no cover
+
+
+def _rank_spec(node: Node) -> str | None:
+    """SQLite: the syllables a match is scored on (``lantoa.search.relevance``): every syllable of
+    every term outside a NOT, folded, and exact too when the term was typed with diacritics."""
+    forms: list[tuple[str, bool]] = []
+
+    def visit(n: Node) -> None:
+        if isinstance(n, Term):
+            toks = tokens(n.text)
+            forms.extend((fold_token(t), False) for t in toks)
+            if any(has_marks(t) for t in toks):
+                forms.extend((t, True) for t in toks)
+        elif isinstance(n, And | Or):
+            for child in n.children:
+                visit(child)
+
+    visit(node)
+    return relevance.spec(forms)
 
 
 def fts5_match(expression: str, table: Table = search_fts) -> ColumnElement[bool]:
@@ -313,7 +330,7 @@ def compile_query(node: Node, dialect: str) -> Compiled:
         text_part = _without_keys(merged)
         if dialect == "sqlite":
             fts = _fts5(merged)
-            rank = fts if text_part is not None else None
+            rank = _rank_spec(text_part) if text_part is not None else None
         else:
             fts = _tsquery(merged)
             rank = _tsquery(text_part, _rank_term_tsquery) if text_part is not None else None

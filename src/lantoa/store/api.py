@@ -42,6 +42,22 @@ def registered_migrations() -> dict[str, list[Migration]]:
     return dict(_MIGRATIONS)
 
 
+SqlFunction = Callable[..., object]
+_SQLITE_FUNCTIONS: dict[str, tuple[int, SqlFunction]] = {}
+
+
+def register_sqlite_function(name: str, nargs: int, function: SqlFunction) -> None:
+    """Declare a deterministic SQL function that every SQLite connection of a store gets (SQLite
+    has no server to install it in: each connection is told, as it opens). Components register
+    theirs when their ``schema`` module is imported (``lantoa.store.migrations.discover``), which
+    happens before a store opens its first connection."""
+    _SQLITE_FUNCTIONS[name] = (nargs, function)
+
+
+def registered_sqlite_functions() -> dict[str, tuple[int, SqlFunction]]:
+    return dict(_SQLITE_FUNCTIONS)
+
+
 class SaveStatus(StrEnum):
     NEW = "new"
     UPDATED = "updated"

@@ -3,7 +3,8 @@
 SQLite is set up for one writer and many readers on one file: WAL journal, foreign keys on,
 a 30 s busy timeout, and transactions begun by us (``BEGIN``, or ``BEGIN IMMEDIATE`` on the write
 engine) rather than by the Python driver, whose implicit transactions upgrade read locks to write
-locks mid-transaction and then fail at once instead of waiting.
+locks mid-transaction and then fail at once instead of waiting. Each SQLite connection also gets
+the SQL functions components registered (``lantoa.store.api.register_sqlite_function``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
 from lantoa.errors import StoreError
-from lantoa.store.api import Store
+from lantoa.store.api import Store, registered_sqlite_functions
 
 WRITE_OPTION = "lantoa_write"
 
@@ -45,6 +46,8 @@ def _setup_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
+        for name, (nargs, function) in registered_sqlite_functions().items():
+            dbapi_conn.create_function(name, nargs, function, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -72,6 +75,8 @@ def make_engine(url: str) -> Engine:
 
 def open_backend(url: str) -> Store:
     """The ``Store`` for ``url`` (one SQLAlchemy Core implementation serves both backends)."""
+    from lantoa.store.migrations import discover
     from lantoa.store.sqlstore import SqlStore
 
+    discover()  # components' schema modules register their SQL functions before a connection opens
     return SqlStore(url, make_engine(url))

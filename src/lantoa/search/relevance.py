@@ -1,0 +1,108 @@
+"""SQLite's relevance score: each article's syllable counts, and the SQL function that scores them.
+
+Why not FTS5's ``bm25``: it counts, once per query, the documents holding each of the query's
+terms, walking their whole posting lists. At a million articles a common syllable costs about
+80 ms that way whatever the window, and a rare filter or an old date range paid it in full on
+every search (benchmarks/RESULTS.md, search runs 6 and 10; the recent tier of steps 7-11 bounded
+it for the newest matches only). Here a window row is scored from its own counts, read by
+primary key: a cost per row of the window, never per article of the archive.
+
+The score is PostgreSQL's in spirit (``ts_rank``, which reads ``search_rank``): no collection
+statistics, the counts of the query's syllables in the article, an exact spelling worth
+``EXACT_WEIGHT`` times its folding, each count saturated as BM25 does (``K1``), so a word's tenth
+mention adds little. A query typed with diacritics therefore ranks ``Đảng`` above ``đang``; one
+typed without ranks on foldings only; phrases and codes rank by their syllables; filter keys and
+words under a NOT do not rank.
+
+Counts are stored as ``terms`` (``search_terms``, migration ``search`` step 12): the sorted 32-bit
+CRC-32 of each distinct form (``=`` + exact syllable, ``~`` + folding), little-endian, then one
+count byte per form (capped at 255). About 2 KB for an article of 450 syllables. Two forms of one
+article sharing a CRC (one chance in ten million for a query's form) only merges two counts.
+"""
+
+from __future__ import annotations
+
+import sys
+import zlib
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from lantoa.search.text import fold_tokens
+
+EXACT_WEIGHT = 10.0
+"""An exact spelling against its folding (PostgreSQL's ``ts_rank`` weighs A against D the same)."""
+FOLDED_WEIGHT = 1.0
+K1 = 1.2
+"""BM25's term-frequency saturation: a count ``tf`` scores ``tf * (K1 + 1) / (tf + K1)``."""
+FUNCTION = "lantoa_rank"
+"""Name of ``score`` as a SQL function on every SQLite connection (``lantoa.search.schema``
+registers it with the store)."""
+EXACT, FOLDED = "=", "~"
+"""Prefixes of a form in ``terms`` and in a query's ranking spec (tokens are letters and digits)."""
+
+_LITTLE = sys.byteorder == "little"
+if array("I").itemsize != 4:  # pragma: no cover - C's unsigned int is 32 bits wherever Python runs
+    raise ImportError("lantoa.search.relevance needs 32-bit unsigned ints (array type 'I')")
+
+
+def _crc(form: str) -> int:
+    return zlib.crc32(form.encode())
+
+
+def terms(exact: list[str]) -> bytes:
+    """The stored counts of an article's syllables (exact tokens, ``lantoa.search.text.tokens``)."""
+    counts: Counter[int] = Counter()
+    for tok in exact:
+        counts[_crc(EXACT + tok)] += 1
+    for tok in fold_tokens(exact):
+        counts[_crc(FOLDED + tok)] += 1
+    forms = sorted(counts)
+    hashes = array("I", forms)
+    if not _LITTLE:  # pragma: no cover - big-endian machines
+        hashes.byteswap()
+    return hashes.tobytes() + bytes(min(counts[f], 255) for f in forms)
+
+
+def spec(forms: Iterable[tuple[str, bool]]) -> str | None:
+    """A query's ranking spec: its forms (token, exact) in one string, the function's argument
+    (None when there is nothing to rank)."""
+    parts = sorted({(EXACT if exact else FOLDED) + tok for tok, exact in forms})
+    return " ".join(parts) or None
+
+
+@lru_cache(maxsize=256)
+def _parsed(ranking: str) -> tuple[tuple[int, float], ...]:
+    """(CRC, weight) of each form of a spec: parsed once per query, not once per row."""
+    return tuple(
+        (_crc(form), EXACT_WEIGHT if form[0] == EXACT else FOLDED_WEIGHT) for form in ranking.split(" ")
+    )
+
+
+def score(stored: bytes | None, ranking: str | None) -> float:
+    """Relevance of an article (its ``terms``) to a query (its ``spec``); 0 without either.
+
+    A binary search per form of the query in the article's sorted CRCs: a few microseconds a
+    window row (benchmarks/RESULTS.md, search run 12).
+    """
+    if not stored or not ranking:
+        return 0.0
+    n = len(stored) // 5
+    if _LITTLE:
+        hashes: Any = memoryview(stored)[: 4 * n].cast("I")
+    else:  # pragma: no cover - big-endian machines
+        hashes = array("I", stored[: 4 * n])
+        hashes.byteswap()
+    total = 0.0
+    for crc, weight in _parsed(ranking):
+        i = bisect_left(hashes, crc)
+        if i < n and hashes[i] == crc:
+            tf = stored[4 * n + i]
+            total += weight * tf * (K1 + 1) / (tf + K1)
+    return total
+
+
+__all__ = ["EXACT_WEIGHT", "FOLDED_WEIGHT", "FUNCTION", "K1", "score", "spec", "terms"]
