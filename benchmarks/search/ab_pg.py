@@ -1,7 +1,8 @@
 """Search A/B in one process: two variants of PostgreSQL's month slicing, parallel workers on
 and off, key lookups by bitmap or index scans, phrases checked on every candidate or on the
-newest only, two snippet makers (either backend), or a ranked window's groups read from
-``search_docs`` or carried by ``search_rank``, run query by query in turn over the mix.
+newest only, two snippet makers (either backend), a ranked window's groups read from
+``search_docs`` or carried by ``search_rank``, or SQLite's windows scored by FTS5's ``bm25`` or
+from their own counts (``lantoa.search.relevance``), run query by query in turn over the mix.
 
     .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
         --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
@@ -12,6 +13,7 @@ newest only, two snippet makers (either backend), or a ranked window's groups re
         --before /tmp/before/src/lantoa/search/snippet.py --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare groups \
         --before /tmp/before/src/lantoa/search/engine.py --runs 5
+    .venv/bin/python benchmarks/search/ab_pg.py --db /work/bench/lantoa_bench_1000000.db --compare scoring --runs 3
 
 Why in one process: separate benchmark passes minutes apart differ by 10 % or more on this
 machine (its speed varies by the hour, the page cache by what ran before), more than the
@@ -37,11 +39,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from queries import CLASSES, query_mix
+from sqlalchemy import func, literal_column
 from sqlalchemy.engine import Connection
 
 from lantoa.search import engine, partitions, ranking, search
 from lantoa.search.sql import Compiled
 from lantoa.store.api import open_store
+
+BM25_WEIGHTS = (50.0, 1.0, 50.0, 1.0, 0.0)
+"""SQLite's ``bm25`` column weights before step 12: exact, folded, exact pairs, folded pairs, keys."""
 
 
 def _doubling_window(before: Any) -> Callable[[Connection, Compiled, int], tuple[list[Any], bool]]:
@@ -84,6 +90,18 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "every candidate checked": lambda: setattr(engine, "_prepare", check_all),
             "newest candidates checked": lambda: setattr(engine, "_prepare", prepare),
         }
+    if args.compare == "scoring":
+        own = engine._score
+
+        def bm25(c: Compiled, tsv: Any) -> Any:  # the score before migration search step 12
+            if c.rank is None:
+                return own(c, tsv)
+            return (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
+
+        return {
+            "bm25": lambda: setattr(engine, "_score", bm25),
+            "own counts": lambda: setattr(engine, "_score", own),
+        }
     if args.compare == "lookups":
         bitmaps = lambda c: engine.PG_WINDOW_SETTINGS  # noqa: E731 - the settings before run 10
         return {
@@ -119,7 +137,7 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument(
         "--compare",
-        choices=("slices", "parallel", "lookups", "phrases", "snippets", "groups"),
+        choices=("slices", "parallel", "lookups", "phrases", "snippets", "groups", "scoring"),
         default="slices",
     )
     parser.add_argument("--before", help="partitions.py, snippet.py or engine.py of the earlier revision")

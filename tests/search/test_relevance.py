@@ -12,7 +12,7 @@ from sqlalchemy import select, text, update
 
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import search
-from lantoa.search.index import unindex_article
+from lantoa.search.index import KEY_SHIFT, unindex_article
 from lantoa.search.relevance import EXACT_WEIGHT, FOLDED_WEIGHT, K1, score, spec, terms
 from lantoa.search.schema import search_rank, search_terms
 from lantoa.search.text import tokens
@@ -102,9 +102,12 @@ def test_updates_and_deletions_keep_the_counts_of_exactly_the_indexed_articles(s
     with store.engine.begin() as conn:  # what the store does before deleting a row
         unindex_article(conn, b)
     sqlite = store.engine.dialect.name == "sqlite"
-    ranked = search_terms.c.terms if sqlite else search_rank.c.tsv  # what each backend scores from
-    with store.engine.connect() as conn:
-        stored = dict(conn.execute(select(ranked.table.c.article_id, ranked)).all())
+    with store.engine.connect() as conn:  # what each backend scores from, by article id
+        if sqlite:
+            t = search_terms.c
+            stored = {k & ((1 << KEY_SHIFT) - 1): v for k, v in conn.execute(select(t.fts_rowid, t.terms))}
+        else:
+            stored = dict(conn.execute(select(search_rank.c.article_id, search_rank.c.tsv)).all())
     assert list(stored) == [a]
     if sqlite:
         assert stored[a] == terms(tokens("Bản tin 1\nTàu cá cập cảng an toàn."))
@@ -119,7 +122,7 @@ def test_step_12_computes_the_counts_and_drops_the_recent_tier(store: Store, cor
     sqlite = store.engine.dialect.name == "sqlite"
     with store.engine.begin() as conn:
         if sqlite:
-            written = dict(conn.execute(select(search_terms.c.article_id, search_terms.c.terms)).all())
+            written = dict(conn.execute(select(search_terms.c.fts_rowid, search_terms.c.terms)).all())
             conn.execute(text("DROP TABLE search_terms"))
             conn.execute(text("CREATE VIRTUAL TABLE search_fts_recent USING fts5(exact, content = '')"))
             conn.execute(text("CREATE TABLE search_recent (id INTEGER PRIMARY KEY, boundary BIGINT)"))
@@ -132,9 +135,7 @@ def test_step_12_computes_the_counts_and_drops_the_recent_tier(store: Store, cor
     assert all(before)
     if sqlite:
         with store.engine.connect() as conn:
-            assert (
-                dict(conn.execute(select(search_terms.c.article_id, search_terms.c.terms)).all()) == written
-            )
+            assert dict(conn.execute(select(search_terms.c.fts_rowid, search_terms.c.terms)).all()) == written
             left = "SELECT name FROM sqlite_master WHERE name LIKE 'search_fts_recent%' OR name IN ('search_recent', 'ix_search_fts_rowids_key')"
             assert conn.execute(text(left)).all() == []
         assert len(written) >= 5

@@ -165,7 +165,7 @@ def _score(c: Compiled, tsv: Any) -> Any:
         return literal(0.0).label("score")
     if c.dialect == "sqlite":
         t = search_terms.c
-        counts = select(t.terms).where(t.article_id == search_docs.c.article_id).scalar_subquery()
+        counts = select(t.terms).where(t.fts_rowid == search_fts.c.rowid).scalar_subquery()
         rank = getattr(func, FUNCTION)  # 0.0 for an article without counts
         return rank(counts, literal(c.rank), type_=Float).label("score")
     return func.ts_rank(tsv, c.rank).label("score")

@@ -268,7 +268,7 @@ def _unindex_text(conn: Connection, article_id: int) -> None:
         return
     conn.execute(_fts_delete(), _stored_values(conn, [entry]))
     conn.execute(delete(search_fts_rowids).where(where))
-    conn.execute(delete(search_terms).where(search_terms.c.article_id == article_id))
+    conn.execute(delete(search_terms).where(search_terms.c.fts_rowid == entry.fts_rowid))
 
 
 def unindex_article(conn: Connection, article_id: int) -> None:
@@ -297,7 +297,7 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
             insert(search_fts_rowids),
             [{"article_id": i, "fts_rowid": k, "digest": _digest(v)} for k, i, v in rows],
         )
-        _rank_rows(conn, [(i, exact) for i, _, exact, _ in docs])
+        _terms_rows(conn, [(k, exact) for (k, _, _), (_, _, exact, _) in zip(rows, docs, strict=True)])
         return
     keys_of = [sort_key(published, i) for i, published, _, _ in docs]
     tsv_rows = [
@@ -314,12 +314,14 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
     _rank_rows(conn, [(i, exact) for i, _, exact, _ in docs])
 
 
+def _terms_rows(conn: Connection, docs: list[tuple[int, list[str]]]) -> None:
+    """SQLite: write the syllable counts of some entries (sort key, exact tokens), which relevance
+    is scored from (``lantoa.search.relevance``)."""
+    conn.execute(insert(search_terms), [{"fts_rowid": k, "terms": terms(exact)} for k, exact in docs])
+
+
 def _rank_rows(conn: Connection, docs: list[tuple[int, list[str]]]) -> None:
-    """Write what relevance is scored from for some articles (article id, exact tokens): SQLite's
-    syllable counts (``lantoa.search.relevance``), PostgreSQL's ranking vectors."""
-    if conn.dialect.name == "sqlite":
-        conn.execute(insert(search_terms), [{"article_id": i, "terms": terms(exact)} for i, exact in docs])
-        return
+    """PostgreSQL: write the ranking vectors of some articles (article id, exact tokens)."""
     rows = [{"article_id": i, "rank_text": rank_vector_literal(exact)} for i, exact in docs]
     values = {"article_id": bindparam("article_id"), "tsv": cast(bindparam("rank_text"), TSVECTOR)}
     conn.execute(insert(search_rank).values(**values), rows)
@@ -396,13 +398,16 @@ def fill_rank_rows(conn: Connection, batch: int = 500) -> int:
     """Compute what relevance is scored from (``_rank_rows``) for every indexed article, from its
     stored text (migration steps 8 on PostgreSQL, 12 on SQLite). Returns the number written."""
     a = articles.c
-    entries = search_fts_rowids if conn.dialect.name == "sqlite" else search_tsv
+    sqlite = conn.dialect.name == "sqlite"
+    entries = search_fts_rowids if sqlite else search_tsv
     t = entries.c
+    key = t.fts_rowid if sqlite else t.article_id  # what each backend's rows are keyed by
+    write = _terms_rows if sqlite else _rank_rows
     done = 0
     last = 0
     while True:
         rows = conn.execute(
-            select(a.id, a.title, a.lead, a.body)
+            select(a.id, key.label("key"), a.title, a.lead, a.body)
             .select_from(entries.join(articles, a.id == t.article_id))
             .where(t.article_id > last)
             .order_by(t.article_id)
@@ -410,7 +415,7 @@ def fill_rank_rows(conn: Connection, batch: int = 500) -> int:
         ).all()
         if not rows:
             return done
-        _rank_rows(conn, [(int(r.id), tokens(_stored_text(r))) for r in rows])
+        write(conn, [(int(r.key), tokens(_stored_text(r))) for r in rows])
         done += len(rows)
         last = int(rows[-1].id)
 

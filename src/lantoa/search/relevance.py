@@ -55,11 +55,11 @@ def _crc(form: str) -> int:
 
 def terms(exact: list[str]) -> bytes:
     """The stored counts of an article's syllables (exact tokens, ``lantoa.search.text.tokens``)."""
+    distinct = Counter(exact)  # each distinct syllable folded and hashed once
     counts: Counter[int] = Counter()
-    for tok in exact:
-        counts[_crc(EXACT + tok)] += 1
-    for tok in fold_tokens(exact):
-        counts[_crc(FOLDED + tok)] += 1
+    for (tok, n), folded in zip(distinct.items(), fold_tokens(list(distinct)), strict=True):
+        counts[_crc(EXACT + tok)] += n
+        counts[_crc(FOLDED + folded)] += n
     forms = sorted(counts)
     hashes = array("I", forms)
     if not _LITTLE:  # pragma: no cover - big-endian machines

@@ -119,12 +119,13 @@ terms_metadata = MetaData()
 search_terms = Table(
     "search_terms",
     terms_metadata,
-    Column("article_id", Integer, primary_key=True, autoincrement=False),
+    Column("fts_rowid", Integer, primary_key=True, autoincrement=False),
     Column("terms", LargeBinary, nullable=False),
 )
-"""SQLite (step 12): the syllable counts of each indexed article (``lantoa.search.relevance``),
-read by primary key for the rows of a window only. ``INTEGER PRIMARY KEY``: the rowid itself,
-one B-tree descent per row."""
+"""SQLite (step 12): the syllable counts of each full-text entry (``lantoa.search.relevance``),
+read for the rows of a window only. Keyed by the entry's rowid, the sort key (an ``INTEGER``
+primary key is SQLite's rowid itself): a window's rows, the newest matches, lie together at
+the end of the table, not spread over it as article ids would be."""
 
 rowids_metadata = MetaData()
 search_fts_rowids = Table(
