@@ -12,7 +12,7 @@ from sqlalchemy import select, text, update
 
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import search
-from lantoa.search.index import KEY_SHIFT, unindex_article
+from lantoa.search.index import KEY_SHIFT, fill_rank_rows, unindex_article
 from lantoa.search.relevance import EXACT_WEIGHT, FOLDED_WEIGHT, K1, score, spec, terms
 from lantoa.search.schema import search_rank, search_terms
 from lantoa.search.text import tokens
@@ -126,7 +126,7 @@ def test_step_12_computes_the_counts_and_drops_the_recent_tier(store: Store, cor
             conn.execute(text("DROP TABLE search_terms"))
             conn.execute(text("CREATE VIRTUAL TABLE search_fts_recent USING fts5(exact, content = '')"))
             conn.execute(text("CREATE TABLE search_recent (id INTEGER PRIMARY KEY, boundary BIGINT)"))
-            conn.execute(text("CREATE INDEX ix_search_fts_rowids_key ON search_fts_rowids (fts_rowid)"))
+            conn.execute(text("DROP INDEX ix_search_fts_rowids_key"))  # as if step 7 had not made it
         conn.execute(
             update(schema_versions).where(schema_versions.c.component == "search").values(version=11)
         )
@@ -136,6 +136,23 @@ def test_step_12_computes_the_counts_and_drops_the_recent_tier(store: Store, cor
     if sqlite:
         with store.engine.connect() as conn:
             assert dict(conn.execute(select(search_terms.c.fts_rowid, search_terms.c.terms)).all()) == written
-            left = "SELECT name FROM sqlite_master WHERE name LIKE 'search_fts_recent%' OR name IN ('search_recent', 'ix_search_fts_rowids_key')"
+            left = "SELECT name FROM sqlite_master WHERE name LIKE 'search_fts_recent%' OR name = 'search_recent'"
             assert conn.execute(text(left)).all() == []
+            made = "SELECT 1 FROM sqlite_master WHERE name = 'ix_search_fts_rowids_key'"
+            assert conn.execute(text(made)).first() is not None  # the counts were filled in key order
         assert len(written) >= 5
+
+
+def test_filling_the_ranking_rows_in_worker_processes_writes_what_indexing_wrote(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    sqlite = store.engine.dialect.name == "sqlite"
+    key = search_terms.c.fts_rowid if sqlite else search_rank.c.article_id
+    table = key.table
+    read = select(key, text("terms" if sqlite else "tsv::text")).select_from(table)
+    with store.engine.begin() as conn:
+        written = sorted(conn.execute(read).all())
+        conn.execute(table.delete())
+        assert fill_rank_rows(conn, batch=3, workers=2) == len(written)  # batches smaller than the corpus
+        assert sorted(conn.execute(read).all()) == written
+    assert len(written) >= 5

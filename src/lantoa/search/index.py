@@ -24,16 +24,19 @@ cost (``lantoa.search.engine``):
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import Integer, Table, bindparam, cast, delete, insert, literal, select, text
+from sqlalchemy import Integer, Table, bindparam, cast, delete, func, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from lantoa.errors import IndexStateError
+from lantoa.executors import make_executor
 from lantoa.records import VN_TZ, EnrichedArticle, PageType
 from lantoa.search import partitions, schema
 from lantoa.search.fields import doc_key, key, province_key
@@ -320,11 +323,13 @@ def _terms_rows(conn: Connection, docs: list[tuple[int, list[str]]]) -> None:
     conn.execute(insert(search_terms), [{"fts_rowid": k, "terms": terms(exact)} for k, exact in docs])
 
 
+_RANK_VALUES = {"article_id": bindparam("article_id"), "tsv": cast(bindparam("rank_text"), TSVECTOR)}
+
+
 def _rank_rows(conn: Connection, docs: list[tuple[int, list[str]]]) -> None:
     """PostgreSQL: write the ranking vectors of some articles (article id, exact tokens)."""
     rows = [{"article_id": i, "rank_text": rank_vector_literal(exact)} for i, exact in docs]
-    values = {"article_id": bindparam("article_id"), "tsv": cast(bindparam("rank_text"), TSVECTOR)}
-    conn.execute(insert(search_rank).values(**values), rows)
+    conn.execute(insert(search_rank).values(**_RANK_VALUES), rows)
 
 
 def index_many(
@@ -394,30 +399,69 @@ def reindex_text(conn: Connection, batch: int = 500) -> int:
         last = int(rows[-1].id)
 
 
-def fill_rank_rows(conn: Connection, batch: int = 500) -> int:
-    """Compute what relevance is scored from (``_rank_rows``) for every indexed article, from its
-    stored text (migration steps 8 on PostgreSQL, 12 on SQLite). Returns the number written."""
+PARALLEL_FILL_FROM = 20_000
+"""Filling the ranking rows of more entries than this computes them in worker processes."""
+
+
+def _counts_of(text: str) -> bytes:
+    """SQLite's ranking row of a stored text (a worker's job: pure and picklable)."""
+    return terms(tokens(text))
+
+
+def _rank_vector_of(text: str) -> str:
+    """PostgreSQL's ranking vector of a stored text (a worker's job: pure and picklable)."""
+    return rank_vector_literal(tokens(text))
+
+
+def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = None) -> int:
+    """Compute what relevance is scored from for every indexed article, from its stored text
+    (migration steps 8 on PostgreSQL, 12 on SQLite). Returns the number written.
+
+    Rows are written in the order of their table's key: SQLite's counts are then appended in
+    key order (``ix_search_fts_rowids_key``), one compact table rather than a million inserts at
+    random places. Tokenising is the cost (about 1 ms an article), so above
+    ``PARALLEL_FILL_FROM`` entries it runs in ``workers`` processes (default: one per CPU).
+    """
     a = articles.c
     sqlite = conn.dialect.name == "sqlite"
     entries = search_fts_rowids if sqlite else search_tsv
     t = entries.c
     key = t.fts_rowid if sqlite else t.article_id  # what each backend's rows are keyed by
-    write = _terms_rows if sqlite else _rank_rows
+    if workers is None:
+        many = conn.execute(select(func.count()).select_from(entries)).scalar_one() > PARALLEL_FILL_FROM
+        workers = (os.cpu_count() or 1) if many else 1
+
+    def texts() -> Iterator[tuple[int, str]]:
+        last = 0
+        while True:
+            rows = conn.execute(
+                select(key.label("key"), a.title, a.lead, a.body)
+                .select_from(entries.join(articles, a.id == t.article_id))
+                .where(key > last)
+                .order_by(key)
+                .limit(batch)
+            ).all()
+            yield from ((int(r.key), _stored_text(r)) for r in rows)
+            if len(rows) < batch:
+                return
+            last = int(rows[-1].key)
+
     done = 0
-    last = 0
-    while True:
-        rows = conn.execute(
-            select(a.id, key.label("key"), a.title, a.lead, a.body)
-            .select_from(entries.join(articles, a.id == t.article_id))
-            .where(t.article_id > last)
-            .order_by(t.article_id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return done
-        write(conn, [(int(r.key), tokens(_stored_text(r))) for r in rows])
-        done += len(rows)
-        last = int(rows[-1].id)
+    executor = make_executor(workers)
+    try:
+        keyed = texts()
+        while chunk := list(islice(keyed, batch)):
+            made = list(executor.map(_counts_of if sqlite else _rank_vector_of, [text for _, text in chunk]))
+            if sqlite:
+                rows = [{"fts_rowid": k, "terms": m} for (k, _), m in zip(chunk, made, strict=True)]
+                conn.execute(insert(search_terms), rows)
+            else:
+                rows = [{"article_id": k, "rank_text": m} for (k, _), m in zip(chunk, made, strict=True)]
+                conn.execute(insert(search_rank).values(**_RANK_VALUES), rows)
+            done += len(chunk)
+    finally:
+        executor.close()
+    return done
 
 
 def rebuild_text(conn: Connection) -> int:

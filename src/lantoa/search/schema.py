@@ -505,10 +505,10 @@ def _v11(conn: Connection) -> None:
         conn.execute(text(ddl))
 
 
-_SQLITE_V12_DROP = (
+_SQLITE_V12_DDL = (
     "DROP TABLE IF EXISTS search_fts_recent",
     "DROP TABLE IF EXISTS search_recent",
-    "DROP INDEX IF EXISTS ix_search_fts_rowids_key",
+    "CREATE INDEX IF NOT EXISTS ix_search_fts_rowids_key ON search_fts_rowids (fts_rowid)",
 )
 
 
@@ -516,13 +516,14 @@ def _v12(conn: Connection) -> None:
     """SQLite: relevance scored from each article's syllable counts (``search_terms``,
     ``lantoa.search.relevance``) instead of ``bm25``, whose per-query document counts cost in
     proportion to the archive; the recent tier, which bounded them for the newest matches only,
-    is dropped. Counts are computed from the stored text of the indexed articles, or, when an
+    is dropped. Counts are computed from the stored text of the indexed articles in key order
+    (step 7's index on ``search_fts_rowids.fts_rowid``, made here if step 7 did not), or, when an
     earlier step left the index empty, the stored text is indexed (entries and counts)."""
     from lantoa.search.index import fill_rank_rows, reindex_text  # the index module imports this one
 
     if conn.dialect.name != "sqlite":
         return
-    for ddl in _SQLITE_V12_DROP:
+    for ddl in _SQLITE_V12_DDL:
         conn.execute(text(ddl))
     terms_metadata.create_all(conn)
     conn.execute(search_terms.delete())  # rebuilt whole, whatever a rerun left
