@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Integer, Table, bindparam, cast, delete, func, insert, literal, select, text
+from sqlalchemy import Integer, bindparam, cast, delete, func, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement, TextClause
@@ -62,9 +62,9 @@ KEY_SHIFT = partitions.KEY_SHIFT
 MAX_SECOND = partitions.SECONDS_END - 1
 
 
-def fts_article_id(table: Table = search_fts) -> ColumnElement[int]:
+def fts_article_id() -> ColumnElement[int]:
     """SQLite: the article id of a full-text row (the low bits of its rowid, a sort key)."""
-    return table.c.rowid.op("&")(literal((1 << KEY_SHIFT) - 1, type_=Integer))
+    return search_fts.c.rowid.op("&")(literal((1 << KEY_SHIFT) - 1, type_=Integer))
 
 
 def sort_key(published: datetime | None, article_id: int) -> int:

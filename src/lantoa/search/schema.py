@@ -98,23 +98,19 @@ FTS_TABLE = "search_fts"
 fts_metadata = MetaData()
 """Never used with ``create_all``: the FTS5 virtual table is created by its own DDL below."""
 
+search_fts = Table(
+    FTS_TABLE,
+    fts_metadata,
+    Column("rowid", Integer, primary_key=True),
+    Column("exact", Text),
+    Column("folded", Text),
+    Column("exact2", Text),
+    Column("folded2", Text),
+    Column("keys", Text),
+    Column(FTS_TABLE, Text),  # FTS5's hidden column named after the table: the MATCH target
+    Column("rank", Text),
+)
 
-def _fts_table(name: str) -> Table:
-    return Table(
-        name,
-        fts_metadata,
-        Column("rowid", Integer, primary_key=True),
-        Column("exact", Text),
-        Column("folded", Text),
-        Column("exact2", Text),
-        Column("folded2", Text),
-        Column("keys", Text),
-        Column(name, Text),  # FTS5's hidden column named after the table: the MATCH target
-        Column("rank", Text),
-    )
-
-
-search_fts = _fts_table(FTS_TABLE)
 terms_metadata = MetaData()
 search_terms = Table(
     "search_terms",

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from sqlalchemy import Table, and_, bindparam, cast, func, literal, not_, or_, select, true
+from sqlalchemy import and_, bindparam, cast, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -145,8 +145,8 @@ def _rank_spec(node: Node) -> str | None:
     return relevance.spec(forms)
 
 
-def fts5_match(expression: str, table: Table = search_fts) -> ColumnElement[bool]:
-    return table.c[table.name].op("MATCH", is_comparison=True)(literal(expression))
+def fts5_match(expression: str) -> ColumnElement[bool]:
+    return search_fts.c[search_fts.name].op("MATCH", is_comparison=True)(literal(expression))
 
 
 # --- text: PostgreSQL tsquery --------------------------------------------------------------------
