@@ -13,38 +13,47 @@ from sqlalchemy import select, text, update
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import search
 from lantoa.search.index import KEY_SHIFT, fill_rank_rows, unindex_article
-from lantoa.search.relevance import EXACT_WEIGHT, FOLDED_WEIGHT, K1, score, spec, terms
+from lantoa.search.relevance import AVERAGE_LENGTH, EXACT_WEIGHT, FOLDED_WEIGHT, K1, B, score, spec, terms
 from lantoa.search.schema import search_rank, search_terms
 from lantoa.search.text import tokens
 from lantoa.store.api import Store
 from lantoa.store.schema import schema_versions
 
 
-def _saturated(tf: int) -> float:
-    return tf * (K1 + 1) / (tf + K1)
+def _saturated(tf: int, length: int) -> float:
+    """BM25's share of ``tf`` mentions in an article of ``length`` syllables."""
+    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / AVERAGE_LENGTH))
 
 
 def test_counts_score_each_form_of_the_query_once_saturated() -> None:
-    stored = terms(tokens("Đảng bộ tỉnh. Người dân đang chờ, đang đợi; Đảng ủy họp. Ban bàn bạc."))
-    assert score(stored, spec([("đảng", True)])) == pytest.approx(EXACT_WEIGHT * _saturated(2))
-    assert score(stored, spec([("dang", False)])) == pytest.approx(FOLDED_WEIGHT * _saturated(4))
+    exact = tokens("Đảng bộ tỉnh. Người dân đang chờ, đang đợi; Đảng ủy họp. Ban bàn bạc.")
+    stored, n = terms(exact), len(exact)
+    assert score(stored, spec([("đảng", True)])) == pytest.approx(EXACT_WEIGHT * _saturated(2, n))
+    assert score(stored, spec([("dang", False)])) == pytest.approx(FOLDED_WEIGHT * _saturated(4, n))
     assert score(stored, spec([("đảng", True), ("dang", False)])) == pytest.approx(
-        EXACT_WEIGHT * _saturated(2) + FOLDED_WEIGHT * _saturated(4)
+        EXACT_WEIGHT * _saturated(2, n) + FOLDED_WEIGHT * _saturated(4, n)
     )
     # an exact form and a folding spelled alike are different forms: "ban" once, folded "ban" twice (bàn)
-    assert score(stored, spec([("ban", True)])) == pytest.approx(EXACT_WEIGHT * _saturated(1))
-    assert score(stored, spec([("ban", False)])) == pytest.approx(FOLDED_WEIGHT * _saturated(2))
+    assert score(stored, spec([("ban", True)])) == pytest.approx(EXACT_WEIGHT * _saturated(1, n))
+    assert score(stored, spec([("ban", False)])) == pytest.approx(FOLDED_WEIGHT * _saturated(2, n))
     assert score(stored, spec([("biển", True), ("bien", False)])) == 0.0
     assert score(stored, None) == score(None, spec([("dang", False)])) == 0.0
     assert spec([]) is None
 
 
+def test_a_mention_in_a_short_article_scores_more_than_in_a_long_one() -> None:
+    short = terms(tokens("Ngư dân ra khơi."))
+    long = terms(tokens("Ngư dân ra khơi. " + "Thời tiết trên biển thuận lợi cho tàu thuyền. " * 40))
+    query = spec([("ngư", True), ("ngu", False), ("dân", True), ("dan", False)])
+    assert score(short, query) > score(long, query) > 0
+
+
 def test_counts_are_capped_and_every_stored_form_is_found() -> None:
     words = [f"từ{i}" for i in range(400)]
     stored = terms(["đảng"] * 1000 + words)
-    assert score(stored, spec([("đảng", True)])) == pytest.approx(EXACT_WEIGHT * _saturated(255))
+    assert score(stored, spec([("đảng", True)])) == pytest.approx(EXACT_WEIGHT * _saturated(255, 1400))
     for word in words:  # every one of 800 forms is found by the binary search
-        assert score(stored, spec([(word, True)])) == pytest.approx(EXACT_WEIGHT * _saturated(1)), word
+        assert score(stored, spec([(word, True)])) == pytest.approx(EXACT_WEIGHT * _saturated(1, 1400)), word
 
 
 def _save(store: Store, n: int, body: str, day: date, themes: tuple[str, ...] = ()) -> int:

@@ -7,17 +7,19 @@ every search (benchmarks/RESULTS.md, search runs 6 and 10; the recent tier of st
 it for the newest matches only). Here a window row is scored from its own counts, read by
 primary key: a cost per row of the window, never per article of the archive.
 
-The score is PostgreSQL's in spirit (``ts_rank``, which reads ``search_rank``): no collection
-statistics, the counts of the query's syllables in the article, an exact spelling worth
-``EXACT_WEIGHT`` times its folding, each count saturated as BM25 does (``K1``), so a word's tenth
-mention adds little. A query typed with diacritics therefore ranks ``Đảng`` above ``đang``; one
-typed without ranks on foldings only; phrases and codes rank by their syllables; filter keys and
-words under a NOT do not rank.
+The score is BM25 without its collection statistics, as PostgreSQL's ``ts_rank`` (which reads
+``search_rank``) has none: the counts of the query's syllables in the article, an exact spelling
+worth ``EXACT_WEIGHT`` times its folding, each count saturated (``K1``: a word's tenth mention adds
+little) and weighed against the article's length (``B``, against ``AVERAGE_LENGTH`` instead of
+the collection's own average), with no IDF. A query typed with diacritics therefore ranks
+``Đảng`` above ``đang``; one typed without ranks on foldings only; phrases and codes rank by their
+syllables; filter keys and words under a NOT do not rank.
 
-Counts are stored as ``terms`` (``search_terms``, migration ``search`` step 12): the sorted 32-bit
-CRC-32 of each distinct form (``=`` + exact syllable, ``~`` + folding), little-endian, then one
-count byte per form (capped at 255). About 2 KB for an article of 450 syllables. Two forms of one
-article sharing a CRC (one chance in ten million for a query's form) only merges two counts.
+Counts are stored as ``terms`` (``search_terms``, migration ``search`` step 12), little-endian: the
+article's length in syllables (4 bytes), the sorted CRC-32 of each distinct form (``=`` + exact
+syllable, ``~`` + folding), then one count byte per form (capped at 255). About 2 KB for an
+article of 450 syllables. Two forms of one article sharing a CRC (one chance in ten million for a
+query's form) only merges two counts.
 """
 
 from __future__ import annotations
@@ -37,7 +39,12 @@ EXACT_WEIGHT = 10.0
 """An exact spelling against its folding (PostgreSQL's ``ts_rank`` weighs A against D the same)."""
 FOLDED_WEIGHT = 1.0
 K1 = 1.2
-"""BM25's term-frequency saturation: a count ``tf`` scores ``tf * (K1 + 1) / (tf + K1)``."""
+B = 0.75
+AVERAGE_LENGTH = 450
+"""BM25's term-frequency saturation and length normalisation: a count ``tf`` in an article of
+``dl`` syllables scores ``tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / AVERAGE_LENGTH))``, the
+usual constants. The average is fixed, the length of a VNTC news article (441 syllables on
+2,000 of the benchmark's): a collection's own average would be one more statistic to keep."""
 FUNCTION = "lantoa_rank"
 """Name of ``score`` as a SQL function on every SQLite connection (``lantoa.search.schema``
 registers it with the store)."""
@@ -61,7 +68,7 @@ def terms(exact: list[str]) -> bytes:
         counts[_crc(EXACT + tok)] += n
         counts[_crc(FOLDED + folded)] += n
     forms = sorted(counts)
-    hashes = array("I", forms)
+    hashes = array("I", [min(len(exact), 2**32 - 1), *forms])
     if not _LITTLE:  # pragma: no cover - big-endian machines
         hashes.byteswap()
     return hashes.tobytes() + bytes(min(counts[f], 255) for f in forms)
@@ -90,19 +97,21 @@ def score(stored: bytes | None, ranking: str | None) -> float:
     """
     if not stored or not ranking:
         return 0.0
-    n = len(stored) // 5
+    n = (len(stored) - 4) // 5
     if _LITTLE:
-        hashes: Any = memoryview(stored)[: 4 * n].cast("I")
+        words: Any = memoryview(stored)[: 4 * (n + 1)].cast("I")
     else:  # pragma: no cover - big-endian machines
-        hashes = array("I", stored[: 4 * n])
-        hashes.byteswap()
+        words = array("I", stored[: 4 * (n + 1)])
+        words.byteswap()
+    norm = K1 * (1 - B + B * words[0] / AVERAGE_LENGTH)
+    counts = 4 * (n + 1) - 1  # stored[counts + i] is the count of words[i]
     total = 0.0
     for crc, weight in _parsed(ranking):
-        i = bisect_left(hashes, crc)
-        if i < n and hashes[i] == crc:
-            tf = stored[4 * n + i]
-            total += weight * tf * (K1 + 1) / (tf + K1)
+        i = bisect_left(words, crc, 1)
+        if i <= n and words[i] == crc:
+            tf = stored[counts + i]
+            total += weight * tf * (K1 + 1) / (tf + norm)
     return total
 
 
-__all__ = ["EXACT_WEIGHT", "FOLDED_WEIGHT", "FUNCTION", "K1", "score", "spec", "terms"]
+__all__ = ["AVERAGE_LENGTH", "B", "EXACT_WEIGHT", "FOLDED_WEIGHT", "FUNCTION", "K1", "score", "spec", "terms"]
