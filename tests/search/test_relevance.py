@@ -37,7 +37,12 @@ def test_counts_score_each_form_of_the_query_once_saturated() -> None:
     assert score(stored, spec([("ban", True)])) == pytest.approx(EXACT_WEIGHT * _saturated(1, n))
     assert score(stored, spec([("ban", False)])) == pytest.approx(FOLDED_WEIGHT * _saturated(2, n))
     assert score(stored, spec([("biển", True), ("bien", False)])) == 0.0
-    assert score(stored, None) == score(None, spec([("dang", False)])) == 0.0
+    assert (
+        score(stored, None)
+        == score(None, spec([("dang", False)]))
+        == score(b"\x01", spec([("dang", False)]))
+        == 0.0
+    )
     assert spec([]) is None
 
 

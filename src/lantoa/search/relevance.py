@@ -90,12 +90,13 @@ def _parsed(ranking: str) -> tuple[tuple[int, float], ...]:
 
 
 def score(stored: bytes | None, ranking: str | None) -> float:
-    """Relevance of an article (its ``terms``) to a query (its ``spec``); 0 without either.
+    """Relevance of an article (its ``terms``) to a query (its ``spec``); 0 without either (or
+    with a row too short to hold a length).
 
     A binary search per form of the query in the article's sorted CRCs: a few microseconds a
     window row (benchmarks/RESULTS.md, search run 12).
     """
-    if not stored or not ranking:
+    if not stored or not ranking or len(stored) < 4:
         return 0.0
     n = (len(stored) - 4) // 5
     if _LITTLE:
