@@ -294,13 +294,15 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
     if not docs:
         return
     if conn.dialect.name == "sqlite":
-        rows = [(sort_key(published, i), i, _fts_values(exact, keys)) for i, published, exact, keys in docs]
-        conn.execute(insert(search_fts), [{"rowid": k, **values} for k, _, values in rows])
+        rows = [
+            (sort_key(published, i), i, exact, _fts_values(exact, keys)) for i, published, exact, keys in docs
+        ]
+        conn.execute(insert(search_fts), [{"rowid": k, **values} for k, _, _, values in rows])
         conn.execute(
             insert(search_fts_rowids),
-            [{"article_id": i, "fts_rowid": k, "digest": _digest(v)} for k, i, v in rows],
+            [{"article_id": i, "fts_rowid": k, "digest": _digest(v)} for k, i, _, v in rows],
         )
-        _terms_rows(conn, [(k, exact) for (k, _, _), (_, _, exact, _) in zip(rows, docs, strict=True)])
+        _rank_rows(conn, [(k, terms(exact)) for k, _, exact, _ in rows])
         return
     keys_of = [sort_key(published, i) for i, published, _, _ in docs]
     tsv_rows = [
@@ -314,22 +316,18 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
     }
     partitions.ensure(conn, keys_of)
     conn.execute(insert(search_tsv).values(**values), tsv_rows)
-    _rank_rows(conn, [(i, exact) for i, _, exact, _ in docs])
+    _rank_rows(conn, [(i, rank_vector_literal(exact)) for i, _, exact, _ in docs])
 
 
-def _terms_rows(conn: Connection, docs: list[tuple[int, list[str]]]) -> None:
-    """SQLite: write the syllable counts of some entries (sort key, exact tokens), which relevance
-    is scored from (``lantoa.search.relevance``)."""
-    conn.execute(insert(search_terms), [{"fts_rowid": k, "terms": terms(exact)} for k, exact in docs])
-
-
-_RANK_VALUES = {"article_id": bindparam("article_id"), "tsv": cast(bindparam("rank_text"), TSVECTOR)}
-
-
-def _rank_rows(conn: Connection, docs: list[tuple[int, list[str]]]) -> None:
-    """PostgreSQL: write the ranking vectors of some articles (article id, exact tokens)."""
-    rows = [{"article_id": i, "rank_text": rank_vector_literal(exact)} for i, exact in docs]
-    conn.execute(insert(search_rank).values(**_RANK_VALUES), rows)
+def _rank_rows(conn: Connection, made: list[tuple[int, Any]]) -> None:
+    """Write what relevance is scored from, made for some entries (by indexing or by
+    ``fill_rank_rows``): SQLite's syllable counts by sort key (``lantoa.search.relevance.terms``),
+    PostgreSQL's ranking vectors by article id (``rank_vector_literal``)."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(insert(search_terms), [{"fts_rowid": k, "terms": m} for k, m in made])
+        return
+    values = {"article_id": bindparam("article_id"), "tsv": cast(bindparam("rank_text"), TSVECTOR)}
+    conn.execute(insert(search_rank).values(**values), [{"article_id": i, "rank_text": m} for i, m in made])
 
 
 def index_many(
@@ -451,13 +449,8 @@ def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = Non
     try:
         keyed = texts()
         while chunk := list(islice(keyed, batch)):
-            made = list(executor.map(_counts_of if sqlite else _rank_vector_of, [text for _, text in chunk]))
-            if sqlite:
-                rows = [{"fts_rowid": k, "terms": m} for (k, _), m in zip(chunk, made, strict=True)]
-                conn.execute(insert(search_terms), rows)
-            else:
-                rows = [{"article_id": k, "rank_text": m} for (k, _), m in zip(chunk, made, strict=True)]
-                conn.execute(insert(search_rank).values(**_RANK_VALUES), rows)
+            made = executor.map(_counts_of if sqlite else _rank_vector_of, [text for _, text in chunk])
+            _rank_rows(conn, [(k, m) for (k, _), m in zip(chunk, made, strict=True)])
             done += len(chunk)
     finally:
         executor.close()
