@@ -6,7 +6,7 @@ For each backend: a fresh database is migrated with the real schema; the corpus 
 ``corpus.py`` is bulk-loaded into the store's ``articles`` table (the store's own
 ``article_row`` serialisation, duplicate groups from the generator), then indexed with
 ``lantoa.search.index.index_many`` (the code ``index_article`` runs), timed separately
-(``--workers N``: rows and tokens are made in N worker processes, the index written is the same;
+(``--workers N``: rows and full-text entries are made in N worker processes, the index written is the same;
 PostgreSQL's GIN index is built once after the load, its time counted in the index time). Then the
 fixed mix of 200 queries of ``queries.py`` runs through ``lantoa.search.search`` (20 hits with
 total, then again with facets), after a warm-up of 20 queries, and p50/p95/p99 are printed with
@@ -49,7 +49,7 @@ from sqlalchemy import insert, text
 
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import search
-from lantoa.search.index import document_tokens, index_many
+from lantoa.search.index import TextEntry, document_tokens, index_many, text_entry
 from lantoa.search.ranking import DEFAULT_WINDOW
 from lantoa.store.api import Store, open_store
 from lantoa.store.schema import article_themes, articles, dup_groups
@@ -84,9 +84,14 @@ def _init_worker(n: int) -> None:
     _originals_cache.extend(_originals(min(n, 84_132)))
 
 
-def _prepare(job: tuple[int, int, int, datetime]) -> list[tuple[dict[str, Any], EnrichedArticle, list[str]]]:
-    """Worker: rows and tokens of articles ``start..end-1`` (pure: the main process writes them)."""
-    start, end, n, now = job
+Prepared = list[tuple[dict[str, Any], EnrichedArticle, TextEntry]]
+"""A batch as a worker hands it over: article rows, enriched articles, full-text entries."""
+
+
+def _prepare(job: tuple[int, int, int, datetime, str]) -> Prepared:
+    """Worker: rows and full-text entries of articles ``start..end-1`` for a backend (pure: the
+    main process writes them)."""
+    start, end, n, now, dialect = job
     out = []
     for a in generate(end, _originals_cache, start):
         e = enriched(a)
@@ -100,21 +105,19 @@ def _prepare(job: tuple[int, int, int, datetime]) -> list[tuple[dict[str, Any], 
             ingested_at=now,
             updated_at=now,
         )
-        out.append((row, e, document_tokens(e)))
+        out.append((row, e, text_entry(document_tokens(e), dialect)))
     return out
 
 
-def _prepared(
-    n: int, workers: int, now: datetime
-) -> Iterable[list[tuple[dict[str, Any], EnrichedArticle, list[str]]]]:
+def _prepared(n: int, workers: int, now: datetime, dialect: str) -> Iterable[Prepared]:
     """Batches in order; at most two per worker made ahead (the writer is the slower side)."""
-    jobs = [(i, min(i + BATCH, n), n, now) for i in range(0, n, BATCH)]
+    jobs = [(i, min(i + BATCH, n), n, now, dialect) for i in range(0, n, BATCH)]
     if workers <= 1:
         _init_worker(n)
         yield from map(_prepare, jobs)
         return
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(n,)) as pool:
-        pending: deque[Future[list[tuple[dict[str, Any], EnrichedArticle, list[str]]]]] = deque()
+        pending: deque[Future[Prepared]] = deque()
         for job in jobs:
             pending.append(pool.submit(_prepare, job))
             if len(pending) >= 2 * workers:
@@ -126,8 +129,9 @@ def _prepared(
 def load(store: Store, n: int, workers: int = 0) -> dict[str, float]:
     """Bulk-insert article rows, then index them; return timings.
 
-    ``workers``: article rows and tokens are made in that many worker processes while this one
-    writes (the index written is the same: ``index_many`` with the tokens handed over).
+    ``workers``: article rows and full-text entries are made in that many worker processes
+    while this one writes (the index written is the same: ``index_many`` with the entries
+    handed over).
 
     PostgreSQL: the GIN index is dropped for the load and built once at the end (the usual way to
     bulk-load a GIN-indexed table: one sorted build instead of a million pending-list merges);
@@ -141,7 +145,7 @@ def load(store: Store, n: int, workers: int = 0) -> dict[str, float]:
         with store.engine.begin() as conn:
             conn.execute(text("DROP INDEX ix_search_tsv_gin"))
     groups: dict[int, list[tuple[int, Any]]] = {}
-    for batch in _prepared(n, workers, now):
+    for batch in _prepared(n, workers, now, store.engine.dialect.name):
         t0 = time.perf_counter()
         rows = [row for row, _, _ in batch]
         for row in rows:
@@ -161,7 +165,7 @@ def load(store: Store, n: int, workers: int = 0) -> dict[str, float]:
                 conn,
                 [(row["id"], e) for row, e, _ in batch],
                 replace=False,
-                tokenized={row["id"]: toks for row, _, toks in batch},
+                prepared={row["id"]: entry for row, _, entry in batch},
             )
         t_index += time.perf_counter() - t1
         t_rows += t1 - t0
@@ -376,7 +380,10 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases.")
     parser.add_argument(
-        "--workers", type=int, default=0, help="Make rows and tokens in worker processes (0: in this one)."
+        "--workers",
+        type=int,
+        default=0,
+        help="Make rows and full-text entries in worker processes (0: in this one).",
     )
     parser.add_argument("--load-only", action="store_true", help="Build the database, measure no queries.")
     parser.add_argument(

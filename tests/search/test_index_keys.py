@@ -4,23 +4,30 @@ and keeping the contentless SQLite index in step with the stored articles."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import update
+from sqlalchemy import text, update
+from sqlalchemy.engine import Connection
 
 from lantoa.cli import cli
 from lantoa.errors import IndexStateError
-from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle
+from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, ThemeHit
 from lantoa.search import search
 from lantoa.search.index import (
     RANK_POSITIONS,
     day_key_range,
+    document_tokens,
+    index_many,
     key_token,
     pairs,
     rank_vector_literal,
+    rebuild_text,
     sort_key,
+    text_entry,
     tsvector_literal,
+    unindex_article,
 )
 from lantoa.search.query import parse
 from lantoa.search.sql import compile_query
@@ -181,3 +188,41 @@ def test_filter_key_tokens_follow_a_changed_analysis(store: Store) -> None:
     assert sorted(h.id for h in search(store, "thắng NOT level:province", groups=False).hits) == both
     no_text = search(store, "NOT level:province", groups=False)  # all in SQL: no full-text part
     assert sorted(h.id for h in no_text.hits) == both
+
+
+def _index_rows(conn: Connection) -> list[list[Any]]:
+    """Every row the full-text index holds outside FTS5's own tables, in a comparable form."""
+    if conn.dialect.name == "sqlite":
+        reads = ["SELECT article_id, fts_rowid, digest FROM search_fts_rowids", "SELECT * FROM search_terms"]
+    else:
+        reads = [
+            "SELECT article_id, sort_key, tsv::text FROM search_tsv",
+            "SELECT article_id, tsv::text FROM search_rank",
+        ]
+    return [sorted(tuple(r) for r in conn.execute(text(read))) for read in reads]
+
+
+def test_entries_made_in_worker_processes_index_what_the_writer_would(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    """The bulk paths hand the writer ``text_entry``s made elsewhere (a loader's workers,
+    ``reindex_text``'s pool): the index they leave is the one indexing article by article left."""
+    article = Article(
+        url="https://example.vn/w", title="Thể thao biển", paragraphs=("Đua thuyền ở Khánh Hòa.",)
+    )
+    extra = EnrichedArticle(article, Analysis(themes=(ThemeHit("bien-dao", 1.0),), province="Khánh Hòa"))
+    extra_id = store.save_article(extra).article_id
+    queries = ["hội nghị", "dang", '"thể thao"', 'đảng OR "hòa bình"', "thuyen theme:bien-dao"]
+    found = {q: [(h.id, h.score) for h in search(store, q).hits] for q in queries}
+    with store.engine.begin() as conn:
+        written = _index_rows(conn)
+        assert rebuild_text(conn) == len(corpus) + 1  # in this process: a small archive
+        assert _index_rows(conn) == written
+        assert rebuild_text(conn, batch=3, workers=2) == len(corpus) + 1  # batches smaller than the corpus
+        assert _index_rows(conn) == written
+        unindex_article(conn, extra_id)
+        entry = text_entry(document_tokens(extra), conn.dialect.name)
+        assert index_many(conn, [(extra_id, extra)], prepared={extra_id: entry}) == 1
+        assert _index_rows(conn) == written
+    assert {q: [(h.id, h.score) for h in search(store, q).hits] for q in queries} == found
+    assert all(found.values()), found

@@ -26,7 +26,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -123,9 +125,7 @@ def _positions(entries: Iterator[tuple[int, str, bool]], limit: int = MAX_POSITI
     return " ".join(f"'{lex}':{','.join(pl)}" for lex, pl in positions.items())
 
 
-def tsvector_literal(
-    exact: list[str], folded: list[str] | None = None, keys: Iterable[tuple[str, str]] = ()
-) -> str:
+def tsvector_literal(exact: list[str], keys: Iterable[tuple[str, str]] = ()) -> str:
     """PostgreSQL: the tsvector a search matches against: folded syllables, folded syllable pairs
     at the position of their first syllable, and the filter keys (``key_token``).
 
@@ -138,13 +138,23 @@ def tsvector_literal(
     Lexemes are letters, digits and ``_`` only (see ``lantoa.search.text``), so quoting them is
     safe; the literal is passed as a bound parameter and cast, never spliced into SQL.
     """
-    folded = folded if folded is not None else fold_tokens(exact)
-    present = {f"'{t}'" for t in folded} | {f"'{key_token(k, v)}'" for k, v in keys}
+    return _with_keys(_matching_vector(fold_tokens(exact)), keys)
+
+
+def _matching_vector(folded: list[str]) -> str:
+    """``tsvector_literal`` without the keys (what ``text_entry`` can make away from the store)."""
     chained = _positions((i, pair, False) for i, pair in enumerate(pairs(folded), start=1))
-    return " ".join([*sorted(present), chained] if chained else sorted(present))
+    present = sorted({f"'{t}'" for t in folded})
+    return " ".join([*present, chained] if chained else present)
 
 
-def rank_vector_literal(exact: list[str]) -> str:
+def _with_keys(matching: str, keys: Iterable[tuple[str, str]]) -> str:
+    """A matching vector with an article's filter keys added (PostgreSQL sorts a literal's lexemes)."""
+    tokens_of_keys = " ".join(sorted({f"'{key_token(k, v)}'" for k, v in keys}))
+    return f"{matching} {tokens_of_keys}" if matching and tokens_of_keys else matching or tokens_of_keys
+
+
+def rank_vector_literal(exact: list[str], folded: list[str] | None = None) -> str:
     """PostgreSQL: the small tsvector ``ts_rank`` reads (``search_rank``).
 
     Ranking a window reads the vector of each of its 2,000 rows, and the matching vector, with
@@ -153,7 +163,7 @@ def rank_vector_literal(exact: list[str]) -> str:
     (weight A) and folded (D) at shared positions, at most ``RANK_POSITIONS`` positions each (a
     word's fifth mention adds little, as BM25 saturates term frequency): about a fifth of the size.
     """
-    folded = fold_tokens(exact)
+    folded = fold_tokens(exact) if folded is None else folded
 
     def entries() -> Iterator[tuple[int, str, bool]]:
         for i, (tok, twin) in enumerate(zip(exact, folded, strict=True), start=1):
@@ -162,6 +172,39 @@ def rank_vector_literal(exact: list[str]) -> str:
                 yield i, twin, False
 
     return _positions(entries(), RANK_POSITIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class TextEntry:
+    """An article's full-text entry as its backend stores it, less its filter keys.
+
+    Made by ``text_entry``, a pure function of the article's tokens, so that a bulk loader's
+    worker processes can make it while one process writes: tokenising, folding, pairing and
+    counting are most of indexing's Python time (benchmarks/RESULTS.md, search run 13). The keys
+    come from the stored row, which only the writer has.
+
+    ``matching``: SQLite's four FTS5 text columns (``exact``, ``folded``, ``exact2``,
+    ``folded2``), or PostgreSQL's matching vector (``tsvector_literal``) without keys.
+    ``ranking``: SQLite's counts (``lantoa.search.relevance.terms``), or PostgreSQL's ranking
+    vector (``rank_vector_literal``).
+    """
+
+    matching: tuple[str, ...]
+    ranking: bytes | str
+
+
+def text_entry(exact: list[str], dialect: str) -> TextEntry:
+    """The ``TextEntry`` of an article's exact tokens for a backend (``sqlite``, ``postgresql``)."""
+    folded = fold_tokens(exact)
+    if dialect == "sqlite":
+        columns = (" ".join(exact), " ".join(folded), " ".join(pairs(exact)), " ".join(pairs(folded)))
+        return TextEntry(columns, terms(exact, folded))
+    return TextEntry((_matching_vector(folded),), rank_vector_literal(exact, folded))
+
+
+def text_entry_of(stored_text: str, dialect: str) -> TextEntry:
+    """``text_entry`` of a stored text (a worker's job in ``reindex_text``: pure and picklable)."""
+    return text_entry(tokens(stored_text), dialect)
 
 
 def flag_key(value: bool) -> str:
@@ -198,13 +241,14 @@ def _digest(values: Mapping[str, str]) -> int:
     return int.from_bytes(hashlib.blake2b(indexed, digest_size=8).digest(), "big", signed=True)
 
 
-def _fts_values(exact: list[str], keys: Iterable[tuple[str, str]]) -> dict[str, str]:
-    folded = fold_tokens(exact)
+def _fts_values(entry: TextEntry, keys: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The columns of an article's FTS5 row: its entry's text columns and its keys."""
+    exact, folded, exact2, folded2 = entry.matching
     return {
-        "exact": " ".join(exact),
-        "folded": " ".join(folded),
-        "exact2": " ".join(pairs(exact)),
-        "folded2": " ".join(pairs(folded)),
+        "exact": exact,
+        "folded": folded,
+        "exact2": exact2,
+        "folded2": folded2,
         "keys": " ".join(sorted({key_token(kind, value) for kind, value in keys})),
     }
 
@@ -250,7 +294,11 @@ def _stored_values(conn: Connection, entries: Sequence[Any]) -> list[dict[str, A
     rows = []
     for e in entries:
         article_id = int(e.article_id)
-        values = _fts_values(tokens(texts[article_id]), keys[article_id]) if article_id in texts else None
+        values = (
+            _fts_values(text_entry_of(texts[article_id], "sqlite"), keys[article_id])
+            if article_id in texts
+            else None
+        )
         if values is None or _digest(values) != e.digest:
             raise IndexStateError(
                 f"article {article_id} changed without being unindexed first; "
@@ -285,8 +333,8 @@ def index_article(conn: Connection, article_id: int, enriched: EnrichedArticle) 
     index_many(conn, [(article_id, enriched)], replace=True)
 
 
-Doc = tuple[int, datetime | None, list[str], list[tuple[str, str]]]
-"""What one full-text entry is made of: article id, stored published, exact tokens, filter keys."""
+Doc = tuple[int, datetime | None, TextEntry, list[tuple[str, str]]]
+"""What one full-text entry is made of: article id, stored published, text entry, filter keys."""
 
 
 def _text_rows(conn: Connection, docs: list[Doc]) -> None:
@@ -295,19 +343,19 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
         return
     if conn.dialect.name == "sqlite":
         rows = [
-            (sort_key(published, i), i, exact, _fts_values(exact, keys)) for i, published, exact, keys in docs
+            (sort_key(published, i), i, entry, _fts_values(entry, keys)) for i, published, entry, keys in docs
         ]
         conn.execute(insert(search_fts), [{"rowid": k, **values} for k, _, _, values in rows])
         conn.execute(
             insert(search_fts_rowids),
             [{"article_id": i, "fts_rowid": k, "digest": _digest(v)} for k, i, _, v in rows],
         )
-        _rank_rows(conn, [(k, terms(exact)) for k, _, exact, _ in rows])
+        _rank_rows(conn, [(k, entry.ranking) for k, _, entry, _ in rows])
         return
     keys_of = [sort_key(published, i) for i, published, _, _ in docs]
     tsv_rows = [
-        {"article_id": i, "sort_key": k, "tsv_text": tsvector_literal(exact, keys=keys)}
-        for (i, _, exact, keys), k in zip(docs, keys_of, strict=True)
+        {"article_id": i, "sort_key": k, "tsv_text": _with_keys(entry.matching[0], keys)}
+        for (i, _, entry, keys), k in zip(docs, keys_of, strict=True)
     ]
     values = {
         "article_id": bindparam("article_id"),
@@ -316,7 +364,7 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
     }
     partitions.ensure(conn, keys_of)
     conn.execute(insert(search_tsv).values(**values), tsv_rows)
-    _rank_rows(conn, [(i, rank_vector_literal(exact)) for i, _, exact, _ in docs])
+    _rank_rows(conn, [(i, entry.ranking) for i, _, entry, _ in docs])
 
 
 def _rank_rows(conn: Connection, made: list[tuple[int, Any]]) -> None:
@@ -335,12 +383,12 @@ def index_many(
     items: Iterable[tuple[int, EnrichedArticle]],
     *,
     replace: bool = True,
-    tokenized: Mapping[int, list[str]] | None = None,
+    prepared: Mapping[int, TextEntry] | None = None,
 ) -> int:
     """Index a batch in a few statements (bulk loads); ``replace=False`` skips the deletes.
 
-    ``tokenized``: ``document_tokens`` of some articles, computed elsewhere (a bulk loader's
-    worker processes), by article id.
+    ``prepared``: the ``text_entry`` of some articles for this connection's backend, made
+    elsewhere (a bulk loader's worker processes), by article id.
     """
     batch = list(items)
     stored = {
@@ -363,9 +411,11 @@ def index_many(
         if enriched.article.page_type is PageType.LISTING:
             continue
         row = stored.get(article_id)
-        exact = tokenized[article_id] if tokenized and article_id in tokenized else document_tokens(enriched)
+        entry = prepared.get(article_id) if prepared else None
+        if entry is None:
+            entry = text_entry(document_tokens(enriched), conn.dialect.name)
         keys = sorted(_keys(enriched, row))
-        docs.append((article_id, row.published if row else None, exact, keys))
+        docs.append((article_id, row.published if row else None, entry, keys))
         key_rows.extend({"kind": kind, "key": value, "article_id": article_id} for kind, value in keys)
     _text_rows(conn, docs)
     if key_rows:
@@ -373,32 +423,52 @@ def index_many(
     return len(docs)
 
 
-def reindex_text(conn: Connection, batch: int = 500) -> int:
+PARALLEL_FROM = 20_000
+"""Rebuilding more entries than this (``reindex_text``, ``fill_rank_rows``) makes them in worker
+processes: tokenising is the cost, about 1 ms an article."""
+
+
+def _workers_for(conn: Connection, table: Any, workers: int | None) -> int:
+    """``workers`` if given, else one process per CPU when ``table`` holds over ``PARALLEL_FROM`` rows."""
+    if workers is not None:
+        return workers
+    many = conn.execute(select(func.count()).select_from(table)).scalar_one() > PARALLEL_FROM
+    return (os.cpu_count() or 1) if many else 1
+
+
+def reindex_text(conn: Connection, batch: int = 500, workers: int | None = None) -> int:
     """Rebuild every full-text entry from the stored articles (a migration changed the layout).
 
     Reads headline, lead and body from ``articles`` in id order, batch by batch, and each
-    article's filter keys from ``search_keys`` (left as they are). Returns the number indexed.
+    article's filter keys from ``search_keys`` (left as they are). The entries are made in
+    ``workers`` processes (default: one per CPU above ``PARALLEL_FROM`` articles) while this
+    one writes. Returns the number indexed.
     """
     a = articles.c
+    dialect = conn.dialect.name
     done = 0
     last = 0
-    while True:
-        rows = conn.execute(
-            select(a.id, a.published, a.title, a.lead, a.body)
-            .where(a.id > last, a.page_type != PageType.LISTING.value)
-            .order_by(a.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return done
-        keys = _stored_keys(conn, [int(r.id) for r in rows])
-        _text_rows(conn, [(int(r.id), r.published, tokens(_stored_text(r)), keys[int(r.id)]) for r in rows])
-        done += len(rows)
-        last = int(rows[-1].id)
-
-
-PARALLEL_FILL_FROM = 20_000
-"""Filling the ranking rows of more entries than this computes them in worker processes."""
+    executor = make_executor(_workers_for(conn, articles, workers))
+    try:
+        while True:
+            rows = conn.execute(
+                select(a.id, a.published, a.title, a.lead, a.body)
+                .where(a.id > last, a.page_type != PageType.LISTING.value)
+                .order_by(a.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return done
+            keys = _stored_keys(conn, [int(r.id) for r in rows])
+            entries = executor.map(partial(text_entry_of, dialect=dialect), [_stored_text(r) for r in rows])
+            _text_rows(
+                conn,
+                [(int(r.id), r.published, e, keys[int(r.id)]) for r, e in zip(rows, entries, strict=True)],
+            )
+            done += len(rows)
+            last = int(rows[-1].id)
+    finally:
+        executor.close()
 
 
 def _counts_of(text: str) -> bytes:
@@ -417,17 +487,14 @@ def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = Non
 
     Rows are written in the order of their table's key: SQLite's counts are then appended in
     key order (``ix_search_fts_rowids_key``), one compact table rather than a million inserts at
-    random places. Tokenising is the cost (about 1 ms an article), so above
-    ``PARALLEL_FILL_FROM`` entries it runs in ``workers`` processes (default: one per CPU).
+    random places. Above ``PARALLEL_FROM`` entries the rows are made in ``workers`` processes
+    (default: one per CPU).
     """
     a = articles.c
     sqlite = conn.dialect.name == "sqlite"
     entries = search_fts_rowids if sqlite else search_tsv
     t = entries.c
     key = t.fts_rowid if sqlite else t.article_id  # what each backend's rows are keyed by
-    if workers is None:
-        many = conn.execute(select(func.count()).select_from(entries)).scalar_one() > PARALLEL_FILL_FROM
-        workers = (os.cpu_count() or 1) if many else 1
 
     def texts() -> Iterator[tuple[int, str]]:
         last = 0
@@ -445,7 +512,7 @@ def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = Non
             last = int(rows[-1].key)
 
     done = 0
-    executor = make_executor(workers)
+    executor = make_executor(_workers_for(conn, entries, workers))
     try:
         keyed = texts()
         while chunk := list(islice(keyed, batch)):
@@ -457,8 +524,9 @@ def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = Non
     return done
 
 
-def rebuild_text(conn: Connection) -> int:
-    """Drop every full-text entry and index the stored articles again (``lantoa db reindex``)."""
+def rebuild_text(conn: Connection, batch: int = 500, workers: int | None = None) -> int:
+    """Drop every full-text entry and index the stored articles again (``lantoa db reindex``;
+    ``batch`` and ``workers`` as ``reindex_text``)."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
         conn.execute(delete(search_fts_rowids))
@@ -466,7 +534,7 @@ def rebuild_text(conn: Connection) -> int:
     else:
         conn.execute(delete(search_tsv))
         conn.execute(delete(search_rank))
-    return reindex_text(conn)
+    return reindex_text(conn, batch, workers)
 
 
 __all__ = [
@@ -481,5 +549,7 @@ __all__ = [
     "reindex_text",
     "schema",
     "sort_key",
+    "text_entry",
+    "TextEntry",
     "unindex_article",
 ]

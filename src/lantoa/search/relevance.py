@@ -60,13 +60,18 @@ def _crc(form: str) -> int:
     return zlib.crc32(form.encode())
 
 
-def terms(exact: list[str]) -> bytes:
-    """The stored counts of an article's syllables (exact tokens, ``lantoa.search.text.tokens``)."""
-    distinct = Counter(exact)  # each distinct syllable folded and hashed once
+def terms(exact: list[str], folded: list[str] | None = None) -> bytes:
+    """The stored counts of an article's syllables (exact tokens, ``lantoa.search.text.tokens``;
+    ``folded``: their ``fold_tokens``, when the caller has them already)."""
+    distinct = Counter(exact)
+    if folded is None:  # each distinct syllable folded once
+        twin_of = dict(zip(distinct, fold_tokens(list(distinct)), strict=True))
+    else:
+        twin_of = dict(zip(exact, folded, strict=True))
     counts: Counter[int] = Counter()
-    for (tok, n), folded in zip(distinct.items(), fold_tokens(list(distinct)), strict=True):
+    for tok, n in distinct.items():
         counts[_crc(EXACT + tok)] += n
-        counts[_crc(FOLDED + folded)] += n
+        counts[_crc(FOLDED + twin_of[tok])] += n
     forms = sorted(counts)
     hashes = array("I", [min(len(exact), 2**32 - 1), *forms])
     if not _LITTLE:  # pragma: no cover - big-endian machines
