@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from lantoa.records import Analysis, Article, EnrichedArticle, ThemeHit
-from lantoa.search import search
+from lantoa.search import schema, search
 from lantoa.search.index import KEY_SHIFT, fill_rank_rows, unindex_article
 from lantoa.search.relevance import AVERAGE_LENGTH, EXACT_WEIGHT, FOLDED_WEIGHT, K1, B, score, spec, terms
 from lantoa.search.schema import search_rank, search_terms
@@ -129,44 +129,53 @@ def test_updates_and_deletions_keep_the_counts_of_exactly_the_indexed_articles(s
     assert search(store, "ngư dân").hits == search(store, "giá vàng").hits == ()
 
 
-def test_step_12_computes_the_counts_and_drops_the_recent_tier(store: Store, corpus: dict[str, int]) -> None:
-    """A database ranked by bm25 with step 7's recent tier gets the counts indexing writes."""
+def test_steps_12_and_13_index_folded_forms_with_counts_and_drop_the_recent_tier(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    """A database ranked by bm25, with step 7's recent tier and exact forms in its entries, gets
+    the entries and counts indexing writes, and the same hits and scores."""
     queries = ("hoi nghi", "Đảng", '"thông tin đối ngoại" OR dang', "ngư dân theme:bien-dao")
     before = [[(h.id, h.score) for h in search(store, q).hits] for q in queries]
     sqlite = store.engine.dialect.name == "sqlite"
+    entries = "SELECT article_id, fts_rowid, digest FROM search_fts_rowids"
     with store.engine.begin() as conn:
         if sqlite:
             written = dict(conn.execute(select(search_terms.c.fts_rowid, search_terms.c.terms)).all())
+            rowids = conn.execute(text(entries)).all()
             conn.execute(text("DROP TABLE search_terms"))
+            conn.execute(text("DROP TABLE search_fts"))  # step 6's five columns, exact forms included
+            conn.execute(text(schema._FTS5_V6_DDL))
+            conn.execute(text("UPDATE search_fts_rowids SET digest = digest + 1"))  # digests of exact forms
             conn.execute(text("CREATE VIRTUAL TABLE search_fts_recent USING fts5(exact, content = '')"))
             conn.execute(text("CREATE TABLE search_recent (id INTEGER PRIMARY KEY, boundary BIGINT)"))
             conn.execute(text("DROP INDEX ix_search_fts_rowids_key"))  # as if step 7 had not made it
         conn.execute(
             update(schema_versions).where(schema_versions.c.component == "search").values(version=11)
         )
-    assert store.migrate() == ["search v12"]
+    assert store.migrate() == ["search v12", "search v13"]
     assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
     assert all(before)
     if sqlite:
         with store.engine.connect() as conn:
             assert dict(conn.execute(select(search_terms.c.fts_rowid, search_terms.c.terms)).all()) == written
+            assert conn.execute(text(entries)).all() == rowids
             left = "SELECT name FROM sqlite_master WHERE name LIKE 'search_fts_recent%' OR name = 'search_recent'"
             assert conn.execute(text(left)).all() == []
             made = "SELECT 1 FROM sqlite_master WHERE name = 'ix_search_fts_rowids_key'"
-            assert conn.execute(text(made)).first() is not None  # the counts were filled in key order
+            assert conn.execute(text(made)).first() is not None
+            columns = [r.name for r in conn.execute(text("PRAGMA table_info(search_fts)"))]
+            assert columns == ["folded", "folded2", "keys"]
         assert len(written) >= 5
 
 
-def test_filling_the_ranking_rows_in_worker_processes_writes_what_indexing_wrote(
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite's counts come with its entries
+def test_filling_the_ranking_vectors_in_worker_processes_writes_what_indexing_wrote(
     store: Store, corpus: dict[str, int]
 ) -> None:
-    sqlite = store.engine.dialect.name == "sqlite"
-    key = search_terms.c.fts_rowid if sqlite else search_rank.c.article_id
-    table = key.table
-    read = select(key, text("terms" if sqlite else "tsv::text")).select_from(table)
+    read = select(search_rank.c.article_id, text("tsv::text")).select_from(search_rank)
     with store.engine.begin() as conn:
         written = sorted(conn.execute(read).all())
-        conn.execute(table.delete())
+        conn.execute(search_rank.delete())
         assert fill_rank_rows(conn, batch=3, workers=2) == len(written)  # batches smaller than the corpus
         assert sorted(conn.execute(read).all()) == written
     assert len(written) >= 5

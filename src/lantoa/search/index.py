@@ -183,8 +183,8 @@ class TextEntry:
     counting are most of indexing's Python time (benchmarks/RESULTS.md, search run 13). The keys
     come from the stored row, which only the writer has.
 
-    ``matching``: SQLite's four FTS5 text columns (``exact``, ``folded``, ``exact2``,
-    ``folded2``), or PostgreSQL's matching vector (``tsvector_literal``) without keys.
+    ``matching``: SQLite's FTS5 text columns (``folded``, ``folded2``: folded syllables and
+    pairs), or PostgreSQL's matching vector (``tsvector_literal``) without keys.
     ``ranking``: SQLite's counts (``lantoa.search.relevance.terms``), or PostgreSQL's ranking
     vector (``rank_vector_literal``).
     """
@@ -197,8 +197,7 @@ def text_entry(exact: list[str], dialect: str) -> TextEntry:
     """The ``TextEntry`` of an article's exact tokens for a backend (``sqlite``, ``postgresql``)."""
     folded = fold_tokens(exact)
     if dialect == "sqlite":
-        columns = (" ".join(exact), " ".join(folded), " ".join(pairs(exact)), " ".join(pairs(folded)))
-        return TextEntry(columns, terms(exact, folded))
+        return TextEntry((" ".join(folded), " ".join(pairs(folded))), terms(exact, folded))
     return TextEntry((_matching_vector(folded),), rank_vector_literal(exact, folded))
 
 
@@ -236,18 +235,17 @@ def _keys(enriched: EnrichedArticle, stored: Any | None) -> set[tuple[str, str]]
 
 
 def _digest(values: Mapping[str, str]) -> int:
-    """64-bit fingerprint of an article's indexed tokens and keys (signed, to fit a BIGINT)."""
-    indexed = f"{values['exact']}\n{values['keys']}".encode()
+    """64-bit fingerprint of an article's indexed tokens (the folded syllables its entry holds)
+    and keys (signed, to fit a BIGINT)."""
+    indexed = f"{values['folded']}\n{values['keys']}".encode()
     return int.from_bytes(hashlib.blake2b(indexed, digest_size=8).digest(), "big", signed=True)
 
 
 def _fts_values(entry: TextEntry, keys: Iterable[tuple[str, str]]) -> dict[str, str]:
     """The columns of an article's FTS5 row: its entry's text columns and its keys."""
-    exact, folded, exact2, folded2 = entry.matching
+    folded, folded2 = entry.matching
     return {
-        "exact": exact,
         "folded": folded,
-        "exact2": exact2,
         "folded2": folded2,
         "keys": " ".join(sorted({key_token(kind, value) for kind, value in keys})),
     }
@@ -256,8 +254,8 @@ def _fts_values(entry: TextEntry, keys: Iterable[tuple[str, str]]) -> dict[str, 
 def _fts_delete() -> TextClause:
     """FTS5's command that removes a contentless entry, given the values it was indexed with."""
     return text(
-        "INSERT INTO search_fts (search_fts, rowid, exact, folded, exact2, folded2, keys) "
-        "VALUES ('delete', :rowid, :exact, :folded, :exact2, :folded2, :keys)"
+        "INSERT INTO search_fts (search_fts, rowid, folded, folded2, keys) "
+        "VALUES ('delete', :rowid, :folded, :folded2, :keys)"
     )
 
 
@@ -471,52 +469,41 @@ def reindex_text(conn: Connection, batch: int = 500, workers: int | None = None)
         executor.close()
 
 
-def _counts_of(text: str) -> bytes:
-    """SQLite's ranking row of a stored text (a worker's job: pure and picklable)."""
-    return terms(tokens(text))
-
-
 def _rank_vector_of(text: str) -> str:
     """PostgreSQL's ranking vector of a stored text (a worker's job: pure and picklable)."""
     return rank_vector_literal(tokens(text))
 
 
 def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = None) -> int:
-    """Compute what relevance is scored from for every indexed article, from its stored text
-    (migration steps 8 on PostgreSQL, 12 on SQLite). Returns the number written.
+    """PostgreSQL: compute the ranking vector of every indexed article from its stored text
+    (migration step 8, ``search_rank``). Returns the number written.
 
-    Rows are written in the order of their table's key: SQLite's counts are then appended in
-    key order (``ix_search_fts_rowids_key``), one compact table rather than a million inserts at
-    random places. Above ``PARALLEL_FROM`` entries the rows are made in ``workers`` processes
-    (default: one per CPU).
+    Above ``PARALLEL_FROM`` entries the vectors are made in ``workers`` processes (default:
+    one per CPU). SQLite's counts are written with its entries (``reindex_text``, step 13).
     """
-    a = articles.c
-    sqlite = conn.dialect.name == "sqlite"
-    entries = search_fts_rowids if sqlite else search_tsv
-    t = entries.c
-    key = t.fts_rowid if sqlite else t.article_id  # what each backend's rows are keyed by
+    a, t = articles.c, search_tsv.c
 
     def texts() -> Iterator[tuple[int, str]]:
         last = 0
         while True:
             rows = conn.execute(
-                select(key.label("key"), a.title, a.lead, a.body)
-                .select_from(entries.join(articles, a.id == t.article_id))
-                .where(key > last)
-                .order_by(key)
+                select(t.article_id, a.title, a.lead, a.body)
+                .select_from(search_tsv.join(articles, a.id == t.article_id))
+                .where(t.article_id > last)
+                .order_by(t.article_id)
                 .limit(batch)
             ).all()
-            yield from ((int(r.key), _stored_text(r)) for r in rows)
+            yield from ((int(r.article_id), _stored_text(r)) for r in rows)
             if len(rows) < batch:
                 return
-            last = int(rows[-1].key)
+            last = int(rows[-1].article_id)
 
     done = 0
-    executor = make_executor(_workers_for(conn, entries, workers))
+    executor = make_executor(_workers_for(conn, search_tsv, workers))
     try:
         keyed = texts()
         while chunk := list(islice(keyed, batch)):
-            made = executor.map(_counts_of if sqlite else _rank_vector_of, [text for _, text in chunk])
+            made = executor.map(_rank_vector_of, [text for _, text in chunk])
             _rank_rows(conn, [(k, m) for (k, _), m in zip(chunk, made, strict=True)])
             done += len(chunk)
     finally:

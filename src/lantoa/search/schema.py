@@ -30,7 +30,7 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   lexemes in ``search_tsv``.
 - step 7 (SQLite) added the recent tier (``search_fts_recent``, the same entries for the newest
   articles only, and ``search_recent``, where its boundary lay) and re-indexed the stored text.
-  Step 12 drops the tier, so step 7 now does nothing, and step 12 fills an empty index.
+  Step 12 drops the tier, so step 7 now does nothing, and step 13 fills an empty index.
 - step 8 (PostgreSQL) adds ``search_rank``, the small vectors ``ts_rank`` reads, and drops step
   4's B-tree on ``sort_key`` (its only use was a bad plan).
 - step 9 (PostgreSQL) partitions ``search_tsv`` by month of publication
@@ -42,7 +42,11 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   ``search_docs.gid`` by triggers): a ranked window reads one row per match.
 - step 12 (SQLite) adds ``search_terms``, each article's syllable counts, which relevance is
   scored from (``lantoa.search.relevance``) instead of FTS5's ``bm25``, and drops step 7's recent
-  tier, which only bounded ``bm25``'s document counts. It fills an index earlier steps left empty.
+  tier, which only bounded ``bm25``'s document counts.
+- step 13 (SQLite) keeps folded forms only in ``search_fts`` (``folded``, ``folded2``, ``keys``),
+  as step 10 did on PostgreSQL: since step 12 no column ranks, and a word typed with diacritics
+  matches its folding's articles anyway. Half the index to write and walk; the entries are
+  made again from the stored text, counts included (steps 6, 7 and 12 leave that to it).
 """
 
 from __future__ import annotations
@@ -102,9 +106,7 @@ search_fts = Table(
     FTS_TABLE,
     fts_metadata,
     Column("rowid", Integer, primary_key=True),
-    Column("exact", Text),
     Column("folded", Text),
-    Column("exact2", Text),
     Column("folded2", Text),
     Column("keys", Text),
     Column(FTS_TABLE, Text),  # FTS5's hidden column named after the table: the MATCH target
@@ -345,7 +347,7 @@ _FTS5_V6_DDL = (
 
 def _v6(conn: Connection) -> None:
     """Filter keys inside the full-text entries (a rare filter with a common word is one posting
-    list intersection). Left empty: step 12 (SQLite) or 9 (PostgreSQL) indexes the stored text in
+    list intersection). Left empty: step 13 (SQLite) or 9 (PostgreSQL) indexes the stored text in
     the final layout."""
     if conn.dialect.name == "sqlite":
         conn.execute(text("DROP TABLE IF EXISTS search_fts"))
@@ -356,7 +358,7 @@ def _v6(conn: Connection) -> None:
 
 
 def _v7(conn: Connection) -> None:
-    """Was SQLite's recent tier, which step 12 drops: nothing left to do (step 12 indexes the
+    """Was SQLite's recent tier, which step 12 drops: nothing left to do (step 13 indexes the
     stored text that step 6 left unindexed)."""
 
 
@@ -512,23 +514,40 @@ def _v12(conn: Connection) -> None:
     """SQLite: relevance scored from each article's syllable counts (``search_terms``,
     ``lantoa.search.relevance``) instead of ``bm25``, whose per-query document counts cost in
     proportion to the archive; the recent tier, which bounded them for the newest matches only,
-    is dropped. Counts are computed from the stored text of the indexed articles in key order
-    (step 7's index on ``search_fts_rowids.fts_rowid``, made here if step 7 did not), or, when an
-    earlier step left the index empty, the stored text is indexed (entries and counts)."""
-    from lantoa.search.index import fill_rank_rows, reindex_text  # the index module imports this one
-
+    is dropped. The counts are written by step 13, which indexes every stored text again."""
     if conn.dialect.name != "sqlite":
         return
     for ddl in _SQLITE_V12_DDL:
         conn.execute(text(ddl))
     terms_metadata.create_all(conn)
-    conn.execute(search_terms.delete())  # rebuilt whole, whatever a rerun left
-    if conn.execute(search_fts_rowids.select().limit(1)).first() is None:
-        reindex_text(conn)
-    else:
-        fill_rank_rows(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12]
+_FTS5_V13_DDL = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5(folded, folded2, keys, content = '', "
+    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
+)
+
+
+def _v13(conn: Connection) -> None:
+    """SQLite: full-text entries of folded forms only (``lantoa.search.index.text_entry``).
+
+    The exact columns were there for ``bm25`` to weigh an exact spelling above its folding;
+    since step 12 relevance comes from ``search_terms``, and what a word typed with diacritics
+    matches, its exact form OR its folding, is its folding's matches. Writing them cost more
+    than half of indexing, and matching them an OR of two posting lists per such word
+    (benchmarks/RESULTS.md, search run 13). Every stored text is indexed again (entries and
+    counts), in worker processes above ``index.PARALLEL_FROM`` articles."""
+    from lantoa.search.index import reindex_text  # the index module imports this one
+
+    if conn.dialect.name != "sqlite":
+        return
+    conn.execute(text("DROP TABLE IF EXISTS search_fts"))
+    conn.execute(search_fts_rowids.delete())
+    conn.execute(search_terms.delete())
+    conn.execute(text(_FTS5_V13_DDL))
+    reindex_text(conn)
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13]
 register_migrations("search", MIGRATIONS)
 register_sqlite_function(relevance.FUNCTION, 2, relevance.score)

@@ -63,23 +63,20 @@ class Compiled:
 # --- text: SQLite FTS5 ---------------------------------------------------------------------------
 
 
-def _forms(term: Term) -> tuple[str, str, bool]:
-    """(exact, folded, typed with marks) of a term as index tokens: one syllable as itself, a
-    longer term as its chain of syllable pairs (``lantoa.search.index.pairs``)."""
-    toks = tokens(term.text)
-    folded = [fold_token(t) for t in toks]
-    marks = any(has_marks(t) for t in toks)
-    if len(toks) > 1:
-        toks, folded = pairs(toks), pairs(folded)
-    return " ".join(toks), " ".join(folded), marks
+def _folded_form(term: Term) -> str:
+    """A term as the index tokens it matches: one syllable folded, a longer term as its chain of
+    folded syllable pairs (``lantoa.search.index.pairs``)."""
+    folded = [fold_token(t) for t in tokens(term.text)]
+    return " ".join(pairs(folded) if len(folded) > 1 else folded)
 
 
 def _fts5_term(term: Term) -> str:
-    exact, folded, marks = _forms(term)
-    suffix = "2" if "_" in folded else ""
-    if marks:
-        return f'(exact{suffix} : "{exact}" OR folded{suffix} : "{folded}")'
-    return f'folded{suffix} : "{folded}"'
+    """A term as ``search_fts`` holds it (``lantoa.search.index.text_entry``): its folded
+    syllable, or its chain of folded syllable pairs. Typed with diacritics or not, a term matches
+    the same articles (exact OR folded is the folded form's matches); the diacritics rank
+    (``_rank_spec``)."""
+    folded = _folded_form(term)
+    return f'folded{"2" if "_" in folded else ""} : "{folded}"'
 
 
 INDEXED_FIELDS = (*KEYED_FIELDS, "level", "relevant")
@@ -172,7 +169,7 @@ def _term_tsquery(term: Term) -> Any:
     syllable, or its chain of folded syllable pairs. Typed with diacritics or not, a term
     matches the same articles (exact OR folded is the folded form's matches); the diacritics
     rank (``_rank_term_tsquery``)."""
-    return _tsq_phrase(_forms(term)[1])
+    return _tsq_phrase(_folded_form(term))
 
 
 def _rank_term_tsquery(term: Term) -> Any:
@@ -215,7 +212,7 @@ def _chains(node: Node) -> bool:
 
 
 def _loose_term_tsquery(term: Term) -> Any:
-    return _tsq_phrase(_forms(term)[1], "&")
+    return _tsq_phrase(_folded_form(term), "&")
 
 
 def _loose_tsquery(node: Node) -> Any | None:
