@@ -6,8 +6,8 @@ For each backend: a fresh database is migrated with the real schema; the corpus 
 ``corpus.py`` is bulk-loaded into the store's ``articles`` table (the store's own
 ``article_row`` serialisation, duplicate groups from the generator), then indexed with
 ``lantoa.search.index.index_many`` (the code ``index_article`` runs), timed separately
-(``--workers N``: rows and full-text entries are made in N worker processes, the index written is the same;
-PostgreSQL's GIN index is built once after the load, its time counted in the index time). Then the
+(``--workers N``: rows and full-text entries, ``index.text_entry``, are made in N worker
+processes, the index written is the same; PostgreSQL's GIN index is built once after the load, its time counted in the index time). Then the
 fixed mix of 200 queries of ``queries.py`` runs through ``lantoa.search.search`` (20 hits with
 total, then again with facets), after a warm-up of 20 queries, and p50/p95/p99 are printed with
 how many queries had more matches than the search window (``search_window``; ``--window N``
@@ -27,7 +27,6 @@ created and dropped unless ``--keep``). SQLite files go to ``--dir`` (default /t
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import statistics
@@ -54,6 +53,7 @@ from lantoa.search.ranking import DEFAULT_WINDOW
 from lantoa.store.api import Store, open_store
 from lantoa.store.schema import article_themes, articles, dup_groups
 from lantoa.store.serialize import article_row
+from lantoa.web.app import freeze_startup_objects
 
 BATCH = 1000
 RELEVANT = {"doi-ngoai", "bien-dao"}
@@ -324,8 +324,7 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
         queries = query_mix()[:: args.sample]
         for q in queries[:20]:  # warm-up: caches and prepared plans, as in a running server
             search(store, q, facets=False, window=args.window)
-        gc.collect()  # then startup's objects out of collections, as `lantoa serve` does
-        gc.freeze()  # (lantoa.web.app.freeze_startup_objects; since search run 9)
+        freeze_startup_objects()  # reference data loaded, startup's objects out of collections, as `lantoa serve` does
         hits_t, results = timed(
             lambda q: search(store, q, limit=20, facets=False, window=args.window), queries
         )

@@ -90,3 +90,21 @@ def test_errors_are_one_clear_line(query: str, message: str) -> None:
 def test_unparse_round_trips() -> None:
     for query in ("a (b OR c) -d theme:iuu", '"hội nghị" OR x', "-(a OR b) c", "date:2024-01-01..2024-01-31"):
         assert parse(unparse(parse(query))) == parse(query)
+
+
+def test_a_serving_process_loads_the_place_names_before_its_first_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``province:`` resolves old and new names through the administrative-unit index, built on
+    first use: a server builds it at startup, not on an officer's first province filter."""
+    import gc
+
+    from lantoa.language.entities.admin import admin_index
+    from lantoa.search.fields import province_key
+    from lantoa.web.app import freeze_startup_objects
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # frozen objects are never collected: not in tests
+    admin_index.cache_clear()
+    freeze_startup_objects()
+    assert admin_index.cache_info().currsize == 1
+    assert province_key("tỉnh Thái Bình") == province_key("Hưng Yên")  # merged in 2025

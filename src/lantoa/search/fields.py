@@ -47,6 +47,15 @@ def _current_province(name: str) -> str:
     return name
 
 
+def load_reference_data() -> None:
+    """Load what resolving field values reads: the field rules and the index of administrative
+    units behind ``province:`` (old and new names). Built on first use otherwise, which made a
+    process's first province filter take 150 ms more than the next (benchmarks/RESULTS.md,
+    search run 13); a serving process calls this at startup (``lantoa.web.app``)."""
+    _data()
+    _current_province("Hà Nội")
+
+
 @lru_cache(maxsize=4096)
 def province_key(name: str) -> str:
     """Key of a province, old or new name: "tỉnh Thái Bình" and "Hưng Yên" give "hung yen"."""
