@@ -226,3 +226,43 @@ def test_entries_made_in_worker_processes_index_what_the_writer_would(
         assert _index_rows(conn) == written
     assert {q: [(h.id, h.score) for h in search(store, q).hits] for q in queries} == found
     assert all(found.values()), found
+
+
+def test_optimize_merges_the_index_into_one_segment_and_refreshes_statistics(
+    store: Store, db_url: str
+) -> None:
+    """Each save is a transaction and FTS5 writes each as a segment: ``lantoa db optimize``
+    merges them (every match kept) and runs ``ANALYZE``."""
+    day = date(2024, 4, 1)
+    ids = [
+        store.save_article(
+            EnrichedArticle(
+                Article(
+                    url=f"https://example.vn/hop-{i}",
+                    title=f"Phiên họp {i}",
+                    paragraphs=(f"Hội đồng nhân dân họp phiên thứ {i}.",),
+                    published=day + timedelta(i),
+                ),
+                Analysis(),
+            )
+        ).article_id
+        for i in range(12)
+    ]
+    queries = ["hoi dong", '"nhân dân họp"', "phien date:2024-04-05..2024-04-09"]
+    found = {q: [(h.id, h.score) for h in search(store, q, limit=50).hits] for q in queries}
+    sqlite = store.engine.dialect.name == "sqlite"
+    segments = text("SELECT count(DISTINCT segid) FROM search_fts_idx")
+    if sqlite:
+        with store.engine.connect() as conn:
+            assert conn.execute(segments).scalar_one() > 1
+    result = CliRunner().invoke(cli, ["db", "optimize", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert {q: [(h.id, h.score) for h in search(store, q, limit=50).hits] for q in queries} == found
+    assert len(found["hoi dong"]) == len(ids) and len(found[queries[2]]) == 5
+    with store.engine.connect() as conn:
+        if sqlite:
+            assert conn.execute(segments).scalar_one() == 1
+            assert conn.execute(text("SELECT count(*) FROM sqlite_stat1")).scalar_one() > 0
+        else:
+            analysed = "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'search_docs'"
+            assert conn.execute(text(analysed)).scalar_one() is not None
