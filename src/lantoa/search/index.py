@@ -197,8 +197,13 @@ def text_entry(exact: list[str], dialect: str) -> TextEntry:
     """The ``TextEntry`` of an article's exact tokens for a backend (``sqlite``, ``postgresql``)."""
     folded = fold_tokens(exact)
     if dialect == "sqlite":
-        return TextEntry((" ".join(folded), " ".join(pairs(folded))), terms(exact, folded))
+        return TextEntry(_fts_columns(folded), terms(exact, folded))
     return TextEntry((_matching_vector(folded),), rank_vector_literal(exact, folded))
+
+
+def _fts_columns(folded: list[str]) -> tuple[str, str]:
+    """SQLite's FTS5 text columns of an article: its folded syllables, and their pairs."""
+    return " ".join(folded), " ".join(pairs(folded))
 
 
 def text_entry_of(stored_text: str, dialect: str) -> TextEntry:
@@ -241,9 +246,9 @@ def _digest(values: Mapping[str, str]) -> int:
     return int.from_bytes(hashlib.blake2b(indexed, digest_size=8).digest(), "big", signed=True)
 
 
-def _fts_values(entry: TextEntry, keys: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """The columns of an article's FTS5 row: its entry's text columns and its keys."""
-    folded, folded2 = entry.matching
+def _fts_values(columns: Sequence[str], keys: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The columns of an article's FTS5 row: its text columns (``_fts_columns``) and its keys."""
+    folded, folded2 = columns
     return {
         "folded": folded,
         "folded2": folded2,
@@ -293,7 +298,7 @@ def _stored_values(conn: Connection, entries: Sequence[Any]) -> list[dict[str, A
     for e in entries:
         article_id = int(e.article_id)
         values = (
-            _fts_values(text_entry_of(texts[article_id], "sqlite"), keys[article_id])
+            _fts_values(_fts_columns(fold_tokens(tokens(texts[article_id]))), keys[article_id])
             if article_id in texts
             else None
         )
@@ -341,7 +346,8 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
         return
     if conn.dialect.name == "sqlite":
         rows = [
-            (sort_key(published, i), i, entry, _fts_values(entry, keys)) for i, published, entry, keys in docs
+            (sort_key(published, i), i, entry, _fts_values(entry.matching, keys))
+            for i, published, entry, keys in docs
         ]
         conn.execute(insert(search_fts), [{"rowid": k, **values} for k, _, _, values in rows])
         conn.execute(
