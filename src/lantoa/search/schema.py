@@ -506,7 +506,6 @@ def _v11(conn: Connection) -> None:
 _SQLITE_V12_DDL = (
     "DROP TABLE IF EXISTS search_fts_recent",
     "DROP TABLE IF EXISTS search_recent",
-    "CREATE INDEX IF NOT EXISTS ix_search_fts_rowids_key ON search_fts_rowids (fts_rowid)",
 )
 
 
@@ -536,12 +535,15 @@ def _v13(conn: Connection) -> None:
     matches, its exact form OR its folding, is its folding's matches. Writing them cost more
     than half of indexing, and matching them an OR of two posting lists per such word
     (benchmarks/RESULTS.md, search run 13). Every stored text is indexed again (entries and
-    counts), in worker processes above ``index.PARALLEL_FROM`` articles."""
+    counts), in worker processes above ``index.PARALLEL_FROM`` articles. Step 7's index on
+    ``search_fts_rowids.fts_rowid`` goes: it served filling the counts in key order, and the
+    counts are now written with the entries."""
     from lantoa.search.index import reindex_text  # the index module imports this one
 
     if conn.dialect.name != "sqlite":
         return
     conn.execute(text("DROP TABLE IF EXISTS search_fts"))
+    conn.execute(text("DROP INDEX IF EXISTS ix_search_fts_rowids_key"))
     conn.execute(search_fts_rowids.delete())
     conn.execute(search_terms.delete())
     conn.execute(text(_FTS5_V13_DDL))
