@@ -46,8 +46,9 @@ from lantoa.search import engine, partitions, ranking, search
 from lantoa.search.sql import Compiled
 from lantoa.store.api import open_store
 
-BM25_WEIGHTS = (50.0, 1.0, 50.0, 1.0, 0.0)
-"""SQLite's ``bm25`` column weights before step 12: exact, folded, exact pairs, folded pairs, keys."""
+BM25_WEIGHTS = (1.0, 1.0, 0.0)
+"""FTS5 ``bm25`` column weights for ``--compare scoring``: folded syllables, folded pairs, keys.
+Before step 13 the table also held exact forms, weighted 50 (run 12 compared with those)."""
 
 
 def _doubling_window(before: Any) -> Callable[[Connection, Compiled, int], tuple[list[Any], bool]]:
@@ -93,7 +94,7 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
     if args.compare == "scoring":
         own = engine._score
 
-        def bm25(c: Compiled, tsv: Any) -> Any:  # the score before migration search step 12
+        def bm25(c: Compiled, tsv: Any) -> Any:  # FTS5's own score, as before migration search step 12
             if c.rank is None:
                 return own(c, tsv)
             return (-func.bm25(literal_column("search_fts"), *BM25_WEIGHTS)).label("score")
