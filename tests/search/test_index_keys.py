@@ -21,6 +21,7 @@ from lantoa.search.index import (
     document_tokens,
     index_many,
     key_token,
+    merge_segments_in_steps,
     pairs,
     rank_vector_literal,
     rebuild_text,
@@ -255,6 +256,16 @@ def test_optimize_merges_the_index_into_one_segment_and_refreshes_statistics(
     if sqlite:
         with store.engine.connect() as conn:
             assert conn.execute(segments).scalar_one() > 1
+        assert merge_segments_in_steps(store.engine, pages=1) >= 1
+        with store.engine.connect() as conn:
+            assert conn.execute(segments).scalar_one() == 1
+        assert merge_segments_in_steps(store.engine) == 0  # one segment: nothing left to merge
+        assert [(h.id, h.score) for h in search(store, "hoi dong", limit=50).hits] == found["hoi dong"]
+        _save(
+            store, "Phiên họp bất thường", "Hội đồng nhân dân họp phiên bất thường.", day
+        )  # one more segment
+        ids.append(1)
+        found = {q: [(h.id, h.score) for h in search(store, q, limit=50).hits] for q in queries}
     result = CliRunner().invoke(cli, ["db", "optimize", "--db", db_url])
     assert result.exit_code == 0, result.output
     assert {q: [(h.id, h.score) for h in search(store, q, limit=50).hits] for q in queries} == found

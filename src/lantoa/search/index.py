@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy import Integer, bindparam, cast, delete, func, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from lantoa.errors import IndexStateError
@@ -479,18 +479,44 @@ def reindex_text(conn: Connection, batch: int = 500, workers: int | None = None)
 
 
 def merge_segments(conn: Connection) -> None:
-    """SQLite: merge the full-text index into one segment (FTS5's ``optimize``); nothing on
-    PostgreSQL, whose GIN index keeps one tree.
+    """SQLite: merge the full-text index into one segment (FTS5's ``optimize``), in this
+    transaction; nothing on PostgreSQL, whose GIN index keeps one tree.
 
     FTS5 writes each transaction's entries as a new segment and merges them a few at a time
     (``automerge``), so an index grown article by article or batch by batch holds a few dozen
     segments, and every term of a query is looked up in each. At a million articles, after a
     bulk load of 24 segments, merging took 2 minutes and the search mix's p50 / p95 went from
-    24-27 / 36-46 ms to 20-22 / 31-35 (benchmarks/RESULTS.md, search run 13). Run after bulk
-    indexing (``reindex_text``) and by ``lantoa db optimize``.
+    24-27 / 36-46 ms to 20-22 / 31-35 (benchmarks/RESULTS.md, search run 13). Run at the end of
+    a reindex (``reindex_text``); ``merge_segments_in_steps`` is the one to run beside writers.
     """
     if conn.dialect.name == "sqlite":
         conn.execute(text("INSERT INTO search_fts (search_fts) VALUES ('optimize')"))
+
+
+MERGE_STEP_PAGES = 2000
+"""Index pages merged per transaction by ``merge_segments_in_steps`` (a fraction of a second)."""
+
+
+def merge_segments_in_steps(engine: Engine, pages: int = MERGE_STEP_PAGES) -> int:
+    """SQLite: what ``merge_segments`` does, in short transactions (FTS5's ``merge`` with a
+    negative page count: every segment into one, ``pages`` at a time), so a crawl writing
+    meanwhile waits a moment between steps instead of the whole merge (2 minutes at a million
+    articles, beyond the store's 30 s busy timeout). Returns the number of steps that merged
+    something; 0 on PostgreSQL or when the index is one segment already. ``lantoa db optimize``.
+    """
+    if engine.dialect.name != "sqlite":
+        return 0
+    steps = 0
+    while True:
+        with engine.begin() as conn:
+            raw = conn.connection.driver_connection
+            before = raw.total_changes  # type: ignore[union-attr]
+            conn.execute(
+                text("INSERT INTO search_fts (search_fts, rank) VALUES ('merge', :pages)"), {"pages": -pages}
+            )
+            if raw.total_changes - before < 2:  # type: ignore[union-attr]  # FTS5: no work was done
+                return steps
+        steps += 1
 
 
 def _rank_vector_of(text: str) -> str:
@@ -556,6 +582,7 @@ __all__ = [
     "index_many",
     "key_token",
     "merge_segments",
+    "merge_segments_in_steps",
     "rank_vector_literal",
     "rebuild_text",
     "reindex_text",
