@@ -7,14 +7,15 @@ For each backend: a fresh database is migrated with the real schema; the corpus 
 ``article_row`` serialisation, duplicate groups from the generator), then indexed with
 ``lantoa.search.index.index_many`` (the code ``index_article`` runs), timed separately
 (``--workers N``: rows and full-text entries, ``index.text_entry``, are made in N worker
-processes, the index written is the same; PostgreSQL's GIN index is built once after the load, its time counted in the index time). Then the
-fixed mix of 200 queries of ``queries.py`` runs through ``lantoa.search.search`` (20 hits with
-total, then again with facets), after a warm-up of 20 queries, and p50/p95/p99 are printed with
-how many queries had more matches than the search window (``search_window``; ``--window N``
-measures another size).
+processes, the index written is the same; PostgreSQL's GIN index is built once after the load,
+its time counted in the index time). Then the fixed mix of 200 queries of ``queries.py`` runs
+through ``lantoa.search.search`` (20 hits with total, then again with facets), after a warm-up of
+20 queries, and p50/p95/p99 are printed with how many queries had more matches than the search
+window (``search_window``; ``--window N`` measures another size).
 
 The 1M run: ``.venv/bin/python benchmarks/search/bench.py --n 1000000 --backend sqlite --keep
---load-only --workers 2 --dir /work/bench`` then ``--queries-only --no-baseline``.
+--load-only --workers 2 --dir /work/bench``, ``lantoa db optimize --db
+/work/bench/lantoa_bench_1000000.db``, then ``--queries-only --no-baseline``.
 
 Side by side, the same run measures the off-the-shelf setup most projects start from (an FTS5
 table with ``unicode61 remove_diacritics 2``, on SQLite) on the unaccented queries of the mix:
@@ -324,7 +325,7 @@ def run_backend(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any
         queries = query_mix()[:: args.sample]
         for q in queries[:20]:  # warm-up: caches and prepared plans, as in a running server
             search(store, q, facets=False, window=args.window)
-        freeze_startup_objects()  # reference data loaded, startup's objects out of collections, as `lantoa serve` does
+        freeze_startup_objects()  # reference data loaded, then frozen, as `lantoa serve` does
         hits_t, results = timed(
             lambda q: search(store, q, limit=20, facets=False, window=args.window), queries
         )

@@ -148,9 +148,8 @@ def test_steps_12_and_13_index_folded_forms_with_counts_and_drop_the_recent_tier
             conn.execute(text("UPDATE search_fts_rowids SET digest = digest + 1"))  # digests of exact forms
             conn.execute(text("CREATE VIRTUAL TABLE search_fts_recent USING fts5(exact, content = '')"))
             conn.execute(text("CREATE TABLE search_recent (id INTEGER PRIMARY KEY, boundary BIGINT)"))
-            conn.execute(
-                text("CREATE INDEX ix_search_fts_rowids_key ON search_fts_rowids (fts_rowid)")
-            )  # step 7's
+            step_7_index = "CREATE INDEX ix_search_fts_rowids_key ON search_fts_rowids (fts_rowid)"
+            conn.execute(text(step_7_index))
         conn.execute(
             update(schema_versions).where(schema_versions.c.component == "search").values(version=11)
         )
@@ -164,9 +163,7 @@ def test_steps_12_and_13_index_folded_forms_with_counts_and_drop_the_recent_tier
             left = "SELECT name FROM sqlite_master WHERE name LIKE 'search_fts_recent%' OR name = 'search_recent'"
             assert conn.execute(text(left)).all() == []
             made = "SELECT 1 FROM sqlite_master WHERE name = 'ix_search_fts_rowids_key'"
-            assert (
-                conn.execute(text(made)).first() is None
-            )  # nothing reads it since the counts are written with the entries
+            assert conn.execute(text(made)).first() is None  # nothing reads it any more
             columns = [r.name for r in conn.execute(text("PRAGMA table_info(search_fts)"))]
             assert columns == ["folded", "folded2", "keys"]
         assert len(written) >= 5
