@@ -372,9 +372,10 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
 
 
 def _rank_rows(conn: Connection, made: list[tuple[int, Any]]) -> None:
-    """Write what relevance is scored from, made for some entries (by indexing or by
-    ``fill_rank_rows``): SQLite's syllable counts by sort key (``lantoa.search.relevance.terms``),
-    PostgreSQL's ranking vectors by article id (``rank_vector_literal``)."""
+    """Write what relevance is scored from, made for some entries (by indexing, or on
+    PostgreSQL by ``fill_rank_rows``): SQLite's syllable counts by sort key
+    (``lantoa.search.relevance.terms``), PostgreSQL's ranking vectors by article id
+    (``rank_vector_literal``)."""
     if conn.dialect.name == "sqlite":
         conn.execute(insert(search_terms), [{"fts_rowid": k, "terms": m} for k, m in made])
         return
