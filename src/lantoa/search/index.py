@@ -29,7 +29,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, cast, delete, func, insert, literal, select, text
@@ -151,7 +150,7 @@ def _matching_vector(folded: list[str]) -> str:
 def _with_keys(matching: str, keys: Iterable[tuple[str, str]]) -> str:
     """A matching vector with an article's filter keys added (PostgreSQL sorts a literal's lexemes)."""
     tokens_of_keys = " ".join(sorted({f"'{key_token(k, v)}'" for k, v in keys}))
-    return f"{matching} {tokens_of_keys}" if matching and tokens_of_keys else matching or tokens_of_keys
+    return " ".join(part for part in (matching, tokens_of_keys) if part)
 
 
 def rank_vector_literal(exact: list[str], folded: list[str] | None = None) -> str:
@@ -533,9 +532,10 @@ def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = Non
     one per CPU). SQLite's counts are written with its entries (``reindex_text``, step 13).
     """
     a, t = articles.c, search_tsv.c
-
-    def texts() -> Iterator[tuple[int, str]]:
-        last = 0
+    done = 0
+    last = 0
+    executor = make_executor(_workers_for(conn, search_tsv, workers))
+    try:
         while True:
             rows = conn.execute(
                 select(t.article_id, a.title, a.lead, a.body)
@@ -544,22 +544,14 @@ def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = Non
                 .order_by(t.article_id)
                 .limit(batch)
             ).all()
-            yield from ((int(r.article_id), _stored_text(r)) for r in rows)
-            if len(rows) < batch:
-                return
+            if not rows:
+                return done
+            made = executor.map(_rank_vector_of, [_stored_text(r) for r in rows])
+            _rank_rows(conn, [(int(r.article_id), m) for r, m in zip(rows, made, strict=True)])
+            done += len(rows)
             last = int(rows[-1].article_id)
-
-    done = 0
-    executor = make_executor(_workers_for(conn, search_tsv, workers))
-    try:
-        keyed = texts()
-        while chunk := list(islice(keyed, batch)):
-            made = executor.map(_rank_vector_of, [text for _, text in chunk])
-            _rank_rows(conn, [(k, m) for (k, _), m in zip(chunk, made, strict=True)])
-            done += len(chunk)
     finally:
         executor.close()
-    return done
 
 
 def rebuild_text(conn: Connection, batch: int = 500, workers: int | None = None) -> int:

@@ -63,13 +63,9 @@ def _crc(form: str) -> int:
 def terms(exact: list[str], folded: list[str] | None = None) -> bytes:
     """The stored counts of an article's syllables (exact tokens, ``lantoa.search.text.tokens``;
     ``folded``: their ``fold_tokens``, when the caller has them already)."""
-    distinct = Counter(exact)
-    if folded is None:  # each distinct syllable folded once
-        twin_of = dict(zip(distinct, fold_tokens(list(distinct)), strict=True))
-    else:
-        twin_of = dict(zip(exact, folded, strict=True))
+    twin_of = dict(zip(exact, fold_tokens(exact) if folded is None else folded, strict=True))
     counts: Counter[int] = Counter()
-    for tok, n in distinct.items():
+    for tok, n in Counter(exact).items():
         counts[_crc(EXACT + tok)] += n
         counts[_crc(FOLDED + twin_of[tok])] += n
     forms = sorted(counts)
