@@ -1,14 +1,16 @@
 """Search A/B in one process: two variants of PostgreSQL's month slicing, parallel workers on
 and off, key lookups by bitmap or index scans, phrases checked on every candidate or on the
-newest only, two snippet makers (either backend), a ranked window's groups read from
-``search_docs`` or carried by ``search_rank``, or SQLite's windows scored by FTS5's ``bm25`` or
-from their own counts (``lantoa.search.relevance``), run query by query in turn over the mix.
+newest only, on the matching vectors or on the ranking rows' phrase sequences, two snippet
+makers (either backend), a ranked window's groups read from ``search_docs`` or carried by
+``search_rank``, or SQLite's windows scored by FTS5's ``bm25`` or from their own counts
+(``lantoa.search.relevance``), run query by query in turn over the mix.
 
     .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
         --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare parallel --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare lookups --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare phrases --runs 5
+    .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare sequences --runs 3
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare snippets \
         --before /tmp/before/src/lantoa/search/snippet.py --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare groups \
@@ -91,6 +93,17 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "every candidate checked": lambda: setattr(engine, "_prepare", check_all),
             "newest candidates checked": lambda: setattr(engine, "_prepare", prepare),
         }
+    if args.compare == "sequences":
+        prepare = engine._prepare
+
+        def on_vectors(store: Any, query: Any) -> tuple[Any, Compiled]:
+            node, compiled = prepare(store, query)
+            return node, replace(compiled, phrases=())
+
+        return {
+            "phrases checked on vectors": lambda: setattr(engine, "_prepare", on_vectors),
+            "phrases checked on sequences": lambda: setattr(engine, "_prepare", prepare),
+        }
     if args.compare == "scoring":
         own = engine._score
 
@@ -138,7 +151,7 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument(
         "--compare",
-        choices=("slices", "parallel", "lookups", "phrases", "snippets", "groups", "scoring"),
+        choices=("slices", "parallel", "lookups", "phrases", "sequences", "snippets", "groups", "scoring"),
         default="slices",
     )
     parser.add_argument("--before", help="partitions.py, snippet.py or engine.py of the earlier revision")

@@ -3,6 +3,7 @@ and keeping the contentless SQLite index in step with the stored articles."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Connection
 from lantoa.cli import cli
 from lantoa.errors import IndexStateError
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, ThemeHit
-from lantoa.search import search
+from lantoa.search import count, iter_search, search
 from lantoa.search.index import (
     RANK_POSITIONS,
     day_key_range,
@@ -23,15 +24,18 @@ from lantoa.search.index import (
     key_token,
     merge_segments_in_steps,
     pairs,
+    phrase_sequence,
     rank_vector_literal,
     rebuild_text,
     sort_key,
+    syllable_code,
     text_entry,
     tsvector_literal,
     unindex_article,
 )
 from lantoa.search.query import parse
 from lantoa.search.sql import compile_query
+from lantoa.search.text import fold_tokens, tokens
 from lantoa.store.api import Store
 from lantoa.store.schema import articles
 
@@ -89,6 +93,41 @@ def test_phrases_need_consecutive_pairs(store: Store) -> None:
     assert search(store, '"thông tin"').total == 1
     assert search(store, '"tin đối"').total == 1
     assert search(store, '"thông tin đối"').total == 0  # both pairs, not one after the other
+
+
+def test_a_phrase_sequence_holds_a_phrase_exactly_where_its_syllables_run_in_a_row() -> None:
+    """PostgreSQL checks a phrase by a byte search in the article's sequence of syllable codes:
+    found wherever the syllables run in a row, nowhere else (not across a code's bytes)."""
+    vocabulary = fold_tokens(tokens("thông tin đối ngoại biển đảo hội nghị Đảng đang tin tức 2025 57 kl tw"))
+    codes = {syllable_code(v) for v in vocabulary}
+    assert len(codes) == len(set(vocabulary))
+    assert all(c[0] >= 0x80 and c[1] < 0x80 and c[2] < 0x80 for c in codes)  # a code begins once
+    rng = random.Random(11)
+    found = 0
+    for _ in range(2000):
+        text = [rng.choice(vocabulary) for _ in range(rng.randrange(0, 30))]
+        phrase = [rng.choice(vocabulary) for _ in range(rng.randrange(1, 4))]
+        in_a_row = any(text[i : i + len(phrase)] == phrase for i in range(len(text)))
+        assert (phrase_sequence(phrase) in phrase_sequence(text)) == in_a_row
+        found += in_a_row
+    assert 100 < found < 1900  # both answers were asked
+
+
+def test_a_phrase_at_the_end_of_a_very_long_article_is_found_by_every_path(store: Store) -> None:
+    """A tsvector keeps 255 positions a lexeme, up to position 16,383, so PostgreSQL's vectors
+    cannot place a phrase past them; its phrase sequences keep every position, as FTS5 does.
+    Search, count and export agree (``engine._fts_join``)."""
+    body = "Mở đầu. " + "Tin tức trong ngày. " * 5000 + "Kết thúc: thông tin đối ngoại."
+    long_id = _save(store, "Bản tin dài", body, date(2024, 5, 2))
+    short = Article(
+        url="https://example.vn/ngan", title="Bản tin ngắn", paragraphs=("Thông tin về đối ngoại.",)
+    )
+    store.save_article(EnrichedArticle(short, Analysis()))  # the phrase's pairs, not in a row
+    for query in ('"thông tin đối ngoại"', '"thong tin doi ngoai" trong', '"tin tức trong ngày" kết'):
+        result = search(store, query)
+        assert [h.id for h in result.hits] == [long_id], query
+        assert count(store, query) == 1
+        assert [h.id for h in iter_search(store, query)] == [long_id]
 
 
 def test_a_new_date_moves_the_article_between_date_ranges(store: Store) -> None:
@@ -198,7 +237,7 @@ def _index_rows(conn: Connection) -> list[list[Any]]:
     else:
         reads = [
             "SELECT article_id, sort_key, tsv::text FROM search_tsv",
-            "SELECT article_id, tsv::text FROM search_rank",
+            "SELECT article_id, tsv::text, seq FROM search_rank",
         ]
     return [sorted(tuple(r) for r in conn.execute(text(read))) for read in reads]
 

@@ -153,7 +153,7 @@ def test_steps_12_and_13_index_folded_forms_with_counts_and_drop_the_recent_tier
         conn.execute(
             update(schema_versions).where(schema_versions.c.component == "search").values(version=11)
         )
-    assert store.migrate() == ["search v12", "search v13"]
+    assert store.migrate() == ["search v12", "search v13", "search v14"]
     assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
     assert all(before)
     if sqlite:
@@ -173,7 +173,7 @@ def test_steps_12_and_13_index_folded_forms_with_counts_and_drop_the_recent_tier
 def test_filling_the_ranking_vectors_in_worker_processes_writes_what_indexing_wrote(
     store: Store, corpus: dict[str, int]
 ) -> None:
-    read = select(search_rank.c.article_id, text("tsv::text")).select_from(search_rank)
+    read = select(search_rank.c.article_id, text("tsv::text"), search_rank.c.seq).select_from(search_rank)
     with store.engine.begin() as conn:
         written = sorted(conn.execute(read).all())
         conn.execute(search_rank.delete())

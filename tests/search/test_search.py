@@ -321,7 +321,8 @@ def test_phrases_checked_on_their_newest_candidates_only_match_in_order(
 ) -> None:
     """PostgreSQL keeps a long phrase's candidates (its pairs in any order) in date order and
     checks the phrase on the newest only: an article holding every pair, but never in a row,
-    is a candidate and not a match, and results equal checking every candidate."""
+    is a candidate and not a match, and results equal checking every candidate's matching
+    vector, with the phrase checked on the sequences of the ranking rows or on the vectors."""
     decoy = Article(
         url="https://example.vn/decoy",
         title="Bản thông tin, tin đối thủ, đối ngoại",
@@ -343,10 +344,18 @@ def test_phrases_checked_on_their_newest_candidates_only_match_in_order(
     results = [search(store, q) for q in queries]
     assert decoy_id not in {h.id for h in results[0].hits} and results[0].total >= 1
     assert "[thông tin đối ngoại]" in results[0].hits[0].snippet_text().lower()
+    assert compile_query(parse(queries[0]), "postgresql").phrases  # on the ranking rows' sequences
+    assert not compile_query(parse(queries[1]), "postgresql").phrases  # under an OR: on the vectors
     prepare = engine._prepare
+    monkeypatch.setattr(engine, "_prepare", lambda s, q: _on_vectors(prepare(s, q)))
+    assert [search(store, q) for q in queries] == results
     monkeypatch.setattr(engine, "_prepare", lambda s, q: _without_loose(prepare(s, q)))
     assert [search(store, q) for q in queries] == results
 
 
+def _on_vectors(prepared: tuple[Node, Compiled]) -> tuple[Node, Compiled]:
+    return prepared[0], replace(prepared[1], phrases=())
+
+
 def _without_loose(prepared: tuple[Node, Compiled]) -> tuple[Node, Compiled]:
-    return prepared[0], replace(prepared[1], loose=None)
+    return prepared[0], replace(prepared[1], loose=None, phrases=())

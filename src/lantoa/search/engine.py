@@ -35,7 +35,7 @@ from lantoa.search.schema import (
     search_tsv,
 )
 from lantoa.search.snippet import SnippetPart, highlight_keys, make_snippet, render
-from lantoa.search.sql import Compiled, compile_query, fts5_match, tsv_match
+from lantoa.search.sql import Compiled, compile_query, fts5_match, phrase_check, tsv_match
 from lantoa.store.api import Store
 from lantoa.store.schema import articles, dup_groups
 
@@ -129,6 +129,9 @@ def _fts_join(c: Compiled) -> tuple[Any, list[Any], Any]:
         joined = search_tsv.join(docs, docs.c.article_id == search_tsv.c.article_id)
         where = [tsv_match(c.fts)]
         key = search_tsv.c.sort_key
+        if c.phrases:  # as a window checks them (_phrase_window): every path agrees on a phrase
+            joined = joined.join(search_rank, search_rank.c.article_id == search_tsv.c.article_id)
+            where = [tsv_match(c.loose), *phrase_check(search_rank.c.seq, c.phrases)]
     return joined, where + _in_range(key, c.key_range), key
 
 
@@ -150,7 +153,7 @@ def _matches(c: Compiled) -> Select[Any]:
         where.append(docs.c.page_type == "article")
         return select(*cols, literal(0.0).label("score")).select_from(docs).where(*where)
     joined, fts_where, _ = _fts_join(c)
-    if c.dialect != "sqlite" and c.rank is not None:
+    if c.dialect != "sqlite" and c.rank is not None and not c.phrases:
         joined = joined.outerjoin(search_rank, search_rank.c.article_id == search_tsv.c.article_id)
     return select(*cols, _score(c, search_rank.c.tsv)).select_from(joined).where(*fts_where, *where)
 
@@ -216,6 +219,7 @@ def _window_query(c: Compiled, size: int) -> Select[Any]:
             .order_by(key.desc())
             .limit(size + 1)
         )
+    ranked: Any = search_rank.c.tsv
     if c.where:  # filters on search_docs: joined before the limit
         newest = (
             select(*ids, key.label("key"))
@@ -239,30 +243,56 @@ def _window_query(c: Compiled, size: int) -> Select[Any]:
                 .subquery("w")
             )
         else:  # a phrase checked on the newest candidates only (sql._loose_tsquery)
-            cands = (
-                select(search_tsv.c.article_id.label("id"), key.label("key"), search_tsv.c.tsv)
-                .where(tsv_match(c.loose), *_in_range(key, c.key_range))
-                .order_by(key.desc())
-                .offset(0)  # keeps the phrase check out of the scan, after the ordering
-                .subquery("c")
-            )
-            newest = (
-                select(cands.c.id, cands.c.key)
-                .where(cands.c.tsv.op("@@", is_comparison=True)(c.fts))
-                .order_by(cands.c.key.desc())
-                .limit(size + 1)
-                .subquery("w")
-            )
-        if c.rank is not None:  # the ranking row carries the group: one lookup per row, not two
+            newest = _phrase_window(c, size, key)
+        if c.phrases:  # checked on the ranking rows, which the window carries (_phrase_window)
+            ranked = newest.c.tsv
+            gid, window = newest.c.gid, newest
+        elif c.rank is not None:  # the ranking row carries the group: one lookup per row, not two
             gid, window = search_rank.c.gid, newest.join(search_rank, search_rank.c.article_id == newest.c.id)
         else:
             gid, window = docs.c.gid, newest.join(docs, docs.c.article_id == newest.c.id)
     if c.rank is not None and c.where:
         window = window.outerjoin(search_rank, search_rank.c.article_id == newest.c.id)
     return (
-        select(newest.c.id, gid.label("gid"), newest.c.key, _score(c, search_rank.c.tsv))
+        select(newest.c.id, gid.label("gid"), newest.c.key, _score(c, ranked))
         .select_from(window)
         .order_by(newest.c.key.desc())
+    )
+
+
+def _phrase_window(c: Compiled, size: int, key: Any) -> Any:
+    """PostgreSQL: the newest ``size + 1`` matches of a query holding a phrase of three syllables
+    or more, from the candidates GIN finds for its pairs in any order (``Compiled.loose``),
+    newest first, checked until enough pass.
+
+    With ``Compiled.phrases`` the check is a byte search in each candidate's ranking row
+    (``sql.phrase_check``), which also gives the window its groups and ranking vectors: one
+    lookup a candidate. Otherwise the whole tsquery is checked on the candidate's matching
+    vector, out of line (about 15 us a row at a million articles).
+    """
+    cands = (
+        select(search_tsv.c.article_id.label("id"), key.label("key"), search_tsv.c.tsv)
+        .where(tsv_match(c.loose), *_in_range(key, c.key_range))
+        .order_by(key.desc())
+        .offset(0)  # keeps the check out of the scan, after the ordering
+        .subquery("c")
+    )
+    if c.phrases:
+        r = search_rank.c
+        return (
+            select(cands.c.id, cands.c.key, r.gid, r.tsv)
+            .select_from(cands.join(search_rank, r.article_id == cands.c.id))
+            .where(*phrase_check(r.seq, c.phrases))
+            .order_by(cands.c.key.desc())
+            .limit(size + 1)
+            .subquery("w")
+        )
+    return (
+        select(cands.c.id, cands.c.key)
+        .where(cands.c.tsv.op("@@", is_comparison=True)(c.fts))
+        .order_by(cands.c.key.desc())
+        .limit(size + 1)
+        .subquery("w")
     )
 
 

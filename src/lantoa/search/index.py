@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, cast, delete, func, insert, literal, select, text
@@ -173,6 +174,33 @@ def rank_vector_literal(exact: list[str], folded: list[str] | None = None) -> st
     return _positions(entries(), RANK_POSITIONS)
 
 
+SYLLABLE_CODE_BITS = 21
+"""Bits of a syllable's code in a phrase sequence (``phrase_sequence``): three bytes of seven."""
+
+
+@lru_cache(maxsize=1 << 16)
+def syllable_code(folded: str) -> bytes:
+    """A folded syllable's three-byte code in a phrase sequence: 21 bits of its CRC-32, seven to
+    a byte, the high bit set on the first byte only, so a run of codes can be found in a
+    sequence only where a code begins (``phrase_sequence``)."""
+    h = zlib.crc32(folded.encode()) & ((1 << SYLLABLE_CODE_BITS) - 1)
+    return bytes((0x80 | h >> 14, h >> 7 & 0x7F, h & 0x7F))
+
+
+def phrase_sequence(folded: list[str]) -> bytes:
+    """PostgreSQL: an article's folded syllables as codes in text order (``search_rank.seq``).
+
+    Why: GIN keeps no positions, so a phrase of three syllables or more was checked on each
+    candidate's matching vector, 7 KB out of line: about 15 us a row at a million articles, and
+    a window checks some 2,000 (benchmarks/RESULTS.md, search run 14). This sequence is 1.5 KB
+    for a VNTC article, inline in the ranking row a window reads anyway, and a phrase is a
+    byte search in it (``sql.Compiled.phrases``). It keeps every position (a vector keeps 255
+    a lexeme, up to position 16,383). Two syllables share a code once in 2 million, and a
+    false match also needs the candidate to hold each of the phrase's pairs (GIN's part).
+    """
+    return b"".join(syllable_code(s) for s in folded)
+
+
 @dataclass(frozen=True, slots=True)
 class TextEntry:
     """An article's full-text entry as its backend stores it, less its filter keys.
@@ -186,10 +214,12 @@ class TextEntry:
     pairs), or PostgreSQL's matching vector (``tsvector_literal``) without keys.
     ``ranking``: SQLite's counts (``lantoa.search.relevance.terms``), or PostgreSQL's ranking
     vector (``rank_vector_literal``).
+    ``sequence``: PostgreSQL's ``phrase_sequence``; empty on SQLite, whose FTS5 checks phrases.
     """
 
     matching: tuple[str, ...]
     ranking: bytes | str
+    sequence: bytes = b""
 
 
 def text_entry(exact: list[str], dialect: str) -> TextEntry:
@@ -197,7 +227,12 @@ def text_entry(exact: list[str], dialect: str) -> TextEntry:
     folded = fold_tokens(exact)
     if dialect == "sqlite":
         return TextEntry(_fts_columns(folded), terms(exact, folded))
-    return TextEntry((_matching_vector(folded),), rank_vector_literal(exact, folded))
+    return TextEntry((_matching_vector(folded),), *_ranking_row(exact, folded))
+
+
+def _ranking_row(exact: list[str], folded: list[str]) -> tuple[str, bytes]:
+    """PostgreSQL: what ``search_rank`` holds of an article (ranking vector, phrase sequence)."""
+    return rank_vector_literal(exact, folded), phrase_sequence(folded)
 
 
 def _fts_columns(folded: list[str]) -> tuple[str, str]:
@@ -353,7 +388,7 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
             insert(search_fts_rowids),
             [{"article_id": i, "fts_rowid": k, "digest": _digest(v)} for k, i, _, v in rows],
         )
-        _rank_rows(conn, [(k, entry.ranking) for k, _, entry, _ in rows])
+        _rank_rows(conn, [(k, entry) for k, _, entry, _ in rows])
         return
     keys_of = [sort_key(published, i) for i, published, _, _ in docs]
     tsv_rows = [
@@ -367,19 +402,26 @@ def _text_rows(conn: Connection, docs: list[Doc]) -> None:
     }
     partitions.ensure(conn, keys_of)
     conn.execute(insert(search_tsv).values(**values), tsv_rows)
-    _rank_rows(conn, [(i, entry.ranking) for i, _, entry, _ in docs])
+    _rank_rows(conn, [(i, entry) for i, _, entry, _ in docs])
 
 
-def _rank_rows(conn: Connection, made: list[tuple[int, Any]]) -> None:
+def _rank_rows(conn: Connection, made: list[tuple[int, TextEntry]]) -> None:
     """Write what relevance is scored from, made for some entries (by indexing, or on
     PostgreSQL by ``fill_rank_rows``): SQLite's syllable counts by sort key
-    (``lantoa.search.relevance.terms``), PostgreSQL's ranking vectors by article id
-    (``rank_vector_literal``)."""
+    (``lantoa.search.relevance.terms``), PostgreSQL's ranking vectors and phrase sequences by
+    article id (``rank_vector_literal``, ``phrase_sequence``)."""
     if conn.dialect.name == "sqlite":
-        conn.execute(insert(search_terms), [{"fts_rowid": k, "terms": m} for k, m in made])
+        conn.execute(insert(search_terms), [{"fts_rowid": k, "terms": e.ranking} for k, e in made])
         return
-    values = {"article_id": bindparam("article_id"), "tsv": cast(bindparam("rank_text"), TSVECTOR)}
-    conn.execute(insert(search_rank).values(**values), [{"article_id": i, "rank_text": m} for i, m in made])
+    values = {
+        "article_id": bindparam("article_id"),
+        "tsv": cast(bindparam("rank_text"), TSVECTOR),
+        "seq": bindparam("seq"),
+    }
+    conn.execute(
+        insert(search_rank).values(**values),
+        [{"article_id": i, "rank_text": e.ranking, "seq": e.sequence} for i, e in made],
+    )
 
 
 def index_many(
@@ -519,14 +561,16 @@ def merge_segments_in_steps(engine: Engine, pages: int = MERGE_STEP_PAGES) -> in
         steps += 1
 
 
-def _rank_vector_of(text: str) -> str:
-    """PostgreSQL's ranking vector of a stored text (a worker's job: pure and picklable)."""
-    return rank_vector_literal(tokens(text))
+def _ranking_entry_of(text: str) -> TextEntry:
+    """PostgreSQL's ranking row of a stored text, as a ``TextEntry`` without its matching vector
+    (a worker's job: pure and picklable)."""
+    exact = tokens(text)
+    return TextEntry((), *_ranking_row(exact, fold_tokens(exact)))
 
 
 def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = None) -> int:
-    """PostgreSQL: compute the ranking vector of every indexed article from its stored text
-    (migration step 8, ``search_rank``). Returns the number written.
+    """PostgreSQL: compute the ranking row (vector and phrase sequence) of every indexed
+    article from its stored text (migration step 14, ``search_rank``). Returns the number written.
 
     Above ``PARALLEL_FROM`` entries the vectors are made in ``workers`` processes (default:
     one per CPU). SQLite's counts are written with its entries (``reindex_text``, step 13).
@@ -546,7 +590,7 @@ def fill_rank_rows(conn: Connection, batch: int = 500, workers: int | None = Non
             ).all()
             if not rows:
                 return done
-            made = executor.map(_rank_vector_of, [_stored_text(r) for r in rows])
+            made = executor.map(_ranking_entry_of, [_stored_text(r) for r in rows])
             _rank_rows(conn, [(int(r.article_id), m) for r, m in zip(rows, made, strict=True)])
             done += len(rows)
             last = int(rows[-1].article_id)
@@ -576,6 +620,7 @@ __all__ = [
     "key_token",
     "merge_segments",
     "merge_segments_in_steps",
+    "phrase_sequence",
     "rank_vector_literal",
     "rebuild_text",
     "reindex_text",

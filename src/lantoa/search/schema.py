@@ -32,10 +32,11 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   articles only, and ``search_recent``, where its boundary lay) and re-indexed the stored text.
   Step 12 drops the tier, so step 7 now does nothing, and step 13 fills an empty index.
 - step 8 (PostgreSQL) adds ``search_rank``, the small vectors ``ts_rank`` reads, and drops step
-  4's B-tree on ``sort_key`` (its only use was a bad plan).
+  4's B-tree on ``sort_key`` (its only use was a bad plan). Step 14 rebuilds the table, so step 8
+  now leaves it empty.
 - step 9 (PostgreSQL) partitions ``search_tsv`` by month of publication
-  (``lantoa.search.partitions``). Steps 7 and 8 no longer fill an empty PostgreSQL index: step 9
-  does, in its final layout.
+  (``lantoa.search.partitions``). Steps 7 and 8 no longer fill an empty PostgreSQL index, nor
+  does step 9 now: step 14 does, in its final layout.
 - step 10 (PostgreSQL) keeps folded forms only in ``search_tsv``, with positions on syllable
   pairs only (``lantoa.search.index.tsvector_literal``): half the lexemes of its GIN index.
 - step 11 (PostgreSQL) adds each article's duplicate group to ``search_rank`` (kept equal to
@@ -47,6 +48,10 @@ Everything else (dates, levels, groups) is read from the store's own indexed col
   as step 10 did on PostgreSQL: since step 12 no column ranks, and a word typed with diacritics
   matches its folding's articles anyway. Half the index to write and walk; the entries are
   made again from the stored text, counts included (steps 6, 7 and 12 leave that to it).
+- step 14 (PostgreSQL) adds ``seq`` to ``search_rank``, each article's folded syllables as
+  codes in text order (``lantoa.search.index.phrase_sequence``), which a phrase of three
+  syllables or more is checked on instead of the matching vector; the ranking rows are made
+  again from the stored text (and an empty index is filled whole).
 """
 
 from __future__ import annotations
@@ -158,13 +163,20 @@ tsv_metadata = MetaData()
 
 search_tsv = _vector_table("search_tsv", tsv_metadata, Column("sort_key", BigInteger, nullable=False))
 
-search_rank = _vector_table("search_rank", tsv_metadata, Column("gid", BigInteger, nullable=False))
+search_rank = _vector_table(
+    "search_rank",
+    tsv_metadata,
+    Column("gid", BigInteger, nullable=False),
+    Column("seq", LargeBinary, nullable=False),
+)
 """PostgreSQL (step 8): the small vector ``ts_rank`` reads for each entry of ``search_tsv``
 (``lantoa.search.index.rank_vector_literal``), in its own table: kept inline (storage MAIN), so
 ranking a window reads a few pages instead of decompressing out-of-line vectors, and out of the
 way of the matching table's narrow heap, which a search scans for every match. Step 11 adds
 the article's duplicate group (``search_docs.gid``, kept equal by triggers: writers never set
-it), so a ranked window reads one row per match, not two."""
+it), so a ranked window reads one row per match, not two. Step 14 adds the phrase sequence
+(``lantoa.search.index.phrase_sequence``), inline too: a phrase's candidates are checked on the
+row their ranking reads."""
 
 rank_v8_metadata = MetaData()
 _vector_table("search_rank", rank_v8_metadata)
@@ -364,8 +376,8 @@ def _v7(conn: Connection) -> None:
 
 def _v8(conn: Connection) -> None:
     """PostgreSQL: a small ranking vector for each entry (``search_rank``, see
-    ``lantoa.search.index.rank_vector_literal``), computed from the stored text of the entries
-    there are (step 9 fills an index an earlier step left empty).
+    ``lantoa.search.index.rank_vector_literal``). Left empty: step 14 rebuilds the table and
+    computes every row from the stored text.
 
     Also drops step 4's B-tree on ``sort_key``. Searches never walk it (index scans are off for
     them: ``engine._connect``), and the one plan that used it was the worst: for a date range
@@ -373,15 +385,11 @@ def _v8(conn: Connection) -> None:
     tsvector of the range (``kinh tế date:2019`` at 100k: 264 ms), instead of asking GIN for the
     word and filtering its rows by key (8 ms).
     """
-    from lantoa.search.index import fill_rank_rows  # imports this module
-
     if conn.dialect.name != "postgresql":
         return
     conn.execute(text("DROP INDEX IF EXISTS ix_search_tsv_sort_key"))
     rank_v8_metadata.create_all(conn)
-    _rank_storage(conn)
-    conn.execute(text("DELETE FROM search_rank"))  # rebuilt whole, whatever a rerun left
-    fill_rank_rows(conn)  # of the entries there are; step 9 indexes an empty index whole
+    _rank_storage(conn)  # left empty: step 14 makes every ranking row in its final shape
 
 
 _PG_V9 = (
@@ -397,12 +405,10 @@ _PG_V9 = (
 def _v9(conn: Connection) -> None:
     """PostgreSQL: ``search_tsv`` partitioned by month of publication, so a search reads the
     newest months until its window is full (``lantoa.search.partitions``). Entries are copied
-    as they are (their months' partitions made first); an empty index is filled from the
-    stored text. Article ids are indexed for updates and deletes; they are no longer a primary
+    as they are (their months' partitions made first); step 14 fills an empty index. Article ids are indexed for updates and deletes; they are no longer a primary
     key (a partitioned table's unique keys must hold the partition key), and indexing already
     deletes an article's entry before writing it."""
     from lantoa.search import partitions
-    from lantoa.search.index import reindex_text  # imports this module
 
     if conn.dialect.name != "postgresql":
         return
@@ -419,8 +425,6 @@ def _v9(conn: Connection) -> None:
         conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
         for ddl in statements:
             conn.execute(text(ddl))
-    if conn.execute(search_tsv.select().limit(1)).first() is None:
-        reindex_text(conn)
 
 
 _PG_V10 = (
@@ -550,6 +554,39 @@ def _v13(conn: Connection) -> None:
     reindex_text(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13]
+_PG_V14 = (
+    "DROP TABLE search_rank",  # rebuilt whole from the stored text: no old row is kept
+    "CREATE TABLE search_rank (article_id BIGINT NOT NULL PRIMARY KEY, tsv TSVECTOR NOT NULL, "
+    "gid BIGINT NOT NULL, seq BYTEA NOT NULL)",
+    "ALTER TABLE search_rank ALTER COLUMN seq SET STORAGE MAIN",
+)
+
+
+def _v14(conn: Connection) -> None:
+    """PostgreSQL: each ranking row also holds the article's phrase sequence (``seq``,
+    ``lantoa.search.index.phrase_sequence``), so a phrase of three syllables or more is checked
+    by a byte search in the row its ranking reads, not on the 7 KB matching vector out of line
+    (benchmarks/RESULTS.md, search run 14). The table is made again, its rows computed from the
+    stored text in worker processes above ``index.PARALLEL_FROM`` articles (step 11's trigger,
+    recreated, fills each row's group); an index that earlier steps left empty is filled whole.
+    Both columns are kept inline (MAIN): past a page, the vector goes out of line first."""
+    from lantoa.search.index import fill_rank_rows, reindex_text  # the index module imports this one
+
+    if conn.dialect.name != "postgresql":
+        return
+    for ddl in _PG_V14:
+        conn.execute(text(ddl))
+    _rank_storage(conn)
+    for ddl in _PG_V11_TRIGGERS:
+        conn.execute(text(ddl))
+    if conn.execute(search_tsv.select().limit(1)).first() is None:
+        reindex_text(conn)
+    else:
+        fill_rank_rows(conn)
+
+
+MIGRATIONS: list[Migration] = [
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13, _v14,
+]  # fmt: skip
 register_migrations("search", MIGRATIONS)
 register_sqlite_function(relevance.FUNCTION, 2, relevance.score)

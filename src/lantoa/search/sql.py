@@ -22,15 +22,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from sqlalchemy import and_, bindparam, cast, func, literal, not_, or_, select, true
+from sqlalchemy import LargeBinary, and_, bindparam, cast, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
 from lantoa.search import relevance
-from lantoa.search.index import KEY_SHIFT, day_key_range, flag_key, fts_article_id, key_token, pairs
+from lantoa.search.index import (
+    KEY_SHIFT,
+    day_key_range,
+    flag_key,
+    fts_article_id,
+    key_token,
+    pairs,
+    phrase_sequence,
+)
 from lantoa.search.query import And, Filter, Node, Not, Or, Term
 from lantoa.search.schema import search_docs, search_fts, search_keys, search_tsv
-from lantoa.search.text import fold_token, has_marks, tokens
+from lantoa.search.text import fold_token, fold_tokens, has_marks, tokens
 
 KEYED_FIELDS = ("theme", "source", "province", "person", "doc", "topic")
 DATE_FIELDS = ("date", "after", "before")
@@ -58,6 +66,11 @@ class Compiled:
     """PostgreSQL, for a query holding a phrase of three syllables or more outside any NOT:
     ``fts`` with each such phrase's pairs required in any order (``_loose_tsquery``), a
     superset of its matches that GIN answers without reading a vector; None otherwise."""
+    phrases: tuple[bytes, ...] = ()
+    """PostgreSQL, with ``loose``, when each phrase of three syllables or more is a conjunct of
+    the top-level AND: their phrase sequences (``lantoa.search.index.phrase_sequence``). A
+    candidate of ``loose`` whose ``search_rank.seq`` holds each of them is a match, checked
+    without reading its matching vector (``phrase_check``). Empty: ``fts`` checks the vector."""
 
 
 # --- text: SQLite FTS5 ---------------------------------------------------------------------------
@@ -239,6 +252,30 @@ def _negated_chain(node: Node) -> bool:
     return False
 
 
+def _phrase_sequences(node: Node) -> tuple[bytes, ...]:
+    """The phrase sequences of the chained terms among the conjuncts of ``node`` (see
+    ``Compiled.phrases``); empty when a chained term lies deeper (under an OR or a NOT), where
+    the whole tsquery must be checked on the matching vector.
+
+    Why this is exact: ``loose`` asks every other conjunct as it is and each phrase's pairs; a
+    sequence holding the phrase's codes in a row holds its syllables in a row (up to a code
+    shared by two syllables, once in two million), and so its pairs.
+    """
+    conjuncts = node.children if isinstance(node, And) else (node,)
+    chained = [c for c in conjuncts if _chains(c)]
+    if not chained or not all(isinstance(c, Term) for c in chained):
+        return ()
+    return tuple(phrase_sequence(fold_tokens(tokens(c.text))) for c in chained if isinstance(c, Term))
+
+
+def phrase_check(sequence: Any, phrases: tuple[bytes, ...]) -> list[ColumnElement[bool]]:
+    """PostgreSQL: ``sequence`` (``search_rank.seq``) holds each phrase sequence. Phrase
+    sequences begin on a code's first byte, the one byte of a code with its high bit set, so a
+    byte search finds them at code boundaries only. ``pg_catalog.position(s, p)`` is ``position(p
+    IN s)``, the form SQLAlchemy can write."""
+    return [func.pg_catalog.position(sequence, bindparam(None, p, LargeBinary)) > 0 for p in phrases]
+
+
 def tsv_match(query: Any) -> ColumnElement[bool]:
     return search_tsv.c.tsv.op("@@", is_comparison=True)(query)
 
@@ -322,6 +359,7 @@ def compile_query(node: Node, dialect: str) -> Compiled:
     fts: Any | None = None
     rank: Any | None = None
     loose: Any | None = None
+    phrases: tuple[bytes, ...] = ()
     if positives:
         merged: Node = And((*positives, *negatives)) if len(positives) + len(negatives) > 1 else positives[0]
         text_part = _without_keys(merged)
@@ -332,11 +370,12 @@ def compile_query(node: Node, dialect: str) -> Compiled:
             fts = _tsquery(merged)
             rank = _tsquery(text_part, _rank_term_tsquery) if text_part is not None else None
             loose = _loose_tsquery(merged)
+            phrases = _phrase_sequences(merged) if loose is not None else ()
     key_range = _key_range(rest)
     if fts is not None and _range_implies_dates(key_range):
         rest = [c for c in rest if not _is_date(c)]
     where = tuple(_condition(c, dialect) for c in rest)
-    return Compiled(dialect, fts, where, rank, key_range, loose)
+    return Compiled(dialect, fts, where, rank, key_range, loose, phrases)
 
 
 def _is_date(node: Node) -> TypeGuard[Filter]:
@@ -384,4 +423,4 @@ def _key_range(conjuncts: list[Node]) -> tuple[int | None, int | None]:
     return low, high
 
 
-__all__ = ["Compiled", "compile_query", "fts5_match", "tsv_match"]
+__all__ = ["Compiled", "compile_query", "fts5_match", "phrase_check", "tsv_match"]
