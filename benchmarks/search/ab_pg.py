@@ -1,9 +1,10 @@
 """Search A/B in one process: two variants of PostgreSQL's month slicing, parallel workers on
 and off, key lookups by bitmap or index scans, phrases checked on every candidate or on the
-newest only, on the matching vectors or on the ranking rows' phrase sequences, two snippet
-makers (either backend), a ranked window's groups read from ``search_docs`` or carried by
-``search_rank``, or SQLite's windows scored by FTS5's ``bm25`` or from their own counts
-(``lantoa.search.relevance``), run query by query in turn over the mix.
+newest only, on the matching vectors or on the ranking rows' phrase sequences, plans cached
+by PostgreSQL or made for each run, two snippet makers (either backend), a ranked window's
+groups read from ``search_docs`` or carried by ``search_rank``, or SQLite's windows scored by
+FTS5's ``bm25`` or from their own counts (``lantoa.search.relevance``), run query by query in
+turn over the mix.
 
     .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
         --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
@@ -11,6 +12,7 @@ makers (either backend), a ranked window's groups read from ``search_docs`` or c
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare lookups --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare phrases --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare sequences --runs 3
+    .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare plans --runs 3
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare snippets \
         --before /tmp/before/src/lantoa/search/snippet.py --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare groups \
@@ -93,6 +95,16 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "every candidate checked": lambda: setattr(engine, "_prepare", check_all),
             "newest candidates checked": lambda: setattr(engine, "_prepare", prepare),
         }
+    if args.compare == "plans":
+        custom = "plan_cache_mode = force_custom_plan"
+
+        def cached(c: Compiled) -> tuple[str, ...]:  # PostgreSQL's default: a generic plan after 5 runs
+            return tuple(s for s in chosen(c) if s != custom)
+
+        return {
+            "plans cached": lambda: setattr(engine, "window_settings", cached),
+            "plans made each run": lambda: setattr(engine, "window_settings", chosen),
+        }
     if args.compare == "sequences":
         prepare = engine._prepare
 
@@ -151,7 +163,17 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument(
         "--compare",
-        choices=("slices", "parallel", "lookups", "phrases", "sequences", "snippets", "groups", "scoring"),
+        choices=(
+            "slices",
+            "parallel",
+            "lookups",
+            "phrases",
+            "sequences",
+            "plans",
+            "snippets",
+            "groups",
+            "scoring",
+        ),
         default="slices",
     )
     parser.add_argument("--before", help="partitions.py, snippet.py or engine.py of the earlier revision")

@@ -43,7 +43,12 @@ Sort = Literal["relevance", "date"]
 FACET_NAMES = ("theme", "source", "level", "province", "month")
 FACET_LIMIT = 50
 STREAM_BATCH = 500
-PG_SEARCH_SETTINGS = ("enable_seqscan = off", "enable_indexscan = off", "jit = off")
+PG_SEARCH_SETTINGS = (
+    "enable_seqscan = off",
+    "enable_indexscan = off",
+    "jit = off",
+    "plan_cache_mode = force_custom_plan",
+)
 """PostgreSQL settings for the statements of a full-text search (why: ``_connect``)."""
 PG_WINDOW_SETTINGS = (*PG_SEARCH_SETTINGS, "max_parallel_workers_per_gather = 0")
 """And for a search page's (``search``), whose statements read a window: no parallel workers."""
@@ -393,6 +398,13 @@ def _connect(
     whose own work is a few milliseconds (``thủy điện`` at 100k, one statement over 34 months:
     39 -> 30 ms under EXPLAIN ANALYZE). A search page that checks nothing on ``search_docs``
     allows index scans again, in nested loops only (``window_settings``).
+
+    Every statement is planned for its own values (``plan_cache_mode``): psycopg prepares a
+    statement run five times on a connection, and PostgreSQL may then keep one generic plan
+    for every later run, but a window's best plan depends on its values (the key range prunes
+    month partitions, the tsquery's selectivity sizes the scans). In one process at a million
+    articles, planning every run took the mix's p95 from 99.7 to 88.1 ms and 91.4 to 87.5
+    (two runs; date ranges and theme filters gained most: benchmarks/RESULTS.md, search run 14).
     """
     with store.engine.connect() as conn:
         if _tuned(compiled):
