@@ -275,8 +275,9 @@ def _phrase_window(c: Compiled, size: int, key: Any) -> Any:
     lookup a candidate. Otherwise the whole tsquery is checked on the candidate's matching
     vector, out of line (about 15 us a row at a million articles).
     """
+    vector = () if c.phrases else (search_tsv.c.tsv,)
     cands = (
-        select(search_tsv.c.article_id.label("id"), key.label("key"), search_tsv.c.tsv)
+        select(search_tsv.c.article_id.label("id"), key.label("key"), *vector)
         .where(tsv_match(c.loose), *_in_range(key, c.key_range))
         .order_by(key.desc())
         .offset(0)  # keeps the check out of the scan, after the ordering
@@ -403,8 +404,8 @@ def _connect(
     statement run five times on a connection, and PostgreSQL may then keep one generic plan
     for every later run, but a window's best plan depends on its values (the key range prunes
     month partitions, the tsquery's selectivity sizes the scans). In one process at a million
-    articles, planning every run took the mix's p95 from 99.7 to 88.1 ms and 91.4 to 87.5
-    (two runs; date ranges and theme filters gained most: benchmarks/RESULTS.md, search run 14).
+    articles, planning every run took the mix's p95 from 90.6 to 77.2 ms (91.4 to 87.5 and 99.7
+    to 88.1 in two earlier runs; benchmarks/RESULTS.md, search run 14).
     """
     with store.engine.connect() as conn:
         if _tuned(compiled):

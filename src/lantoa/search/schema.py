@@ -405,9 +405,10 @@ _PG_V9 = (
 def _v9(conn: Connection) -> None:
     """PostgreSQL: ``search_tsv`` partitioned by month of publication, so a search reads the
     newest months until its window is full (``lantoa.search.partitions``). Entries are copied
-    as they are (their months' partitions made first); step 14 fills an empty index. Article ids are indexed for updates and deletes; they are no longer a primary
-    key (a partitioned table's unique keys must hold the partition key), and indexing already
-    deletes an article's entry before writing it."""
+    as they are (their months' partitions made first); step 14 fills an empty index. Article
+    ids are indexed for updates and deletes; they are no longer a primary key (a partitioned
+    table's unique keys must hold the partition key), and indexing already deletes an
+    article's entry before writing it."""
     from lantoa.search import partitions
 
     if conn.dialect.name != "postgresql":

@@ -263,9 +263,10 @@ def _phrase_sequences(node: Node) -> tuple[bytes, ...]:
     """
     conjuncts = node.children if isinstance(node, And) else (node,)
     chained = [c for c in conjuncts if _chains(c)]
-    if not chained or not all(isinstance(c, Term) for c in chained):
+    terms = [c for c in chained if isinstance(c, Term)]
+    if not terms or len(terms) < len(chained):
         return ()
-    return tuple(phrase_sequence(fold_tokens(tokens(c.text))) for c in chained if isinstance(c, Term))
+    return tuple(phrase_sequence(fold_tokens(tokens(t.text))) for t in terms)
 
 
 def phrase_check(sequence: Any, phrases: tuple[bytes, ...]) -> list[ColumnElement[bool]]:
