@@ -72,6 +72,19 @@ def _doubling_window(before: Any) -> Callable[[Connection, Compiled, int], tuple
     return monthly_window
 
 
+_PREPARE = engine._prepare
+
+
+def _compiled_as(**changes: Any) -> Callable[[Any, Any], tuple[Any, Compiled]]:
+    """``engine._prepare`` with some fields of the compiled query replaced."""
+
+    def prepare(store: Any, query: Any) -> tuple[Any, Compiled]:
+        node, compiled = _PREPARE(store, query)
+        return node, replace(compiled, **changes)
+
+    return prepare
+
+
 def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
     """Name -> what switches the engine to that variant."""
     chosen = engine.window_settings
@@ -84,16 +97,11 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "parallel workers": lambda: setattr(engine, "window_settings", with_workers),
             "no parallel workers": lambda: setattr(engine, "window_settings", chosen),
         }
-    if args.compare == "phrases":
-        prepare = engine._prepare
-
-        def check_all(store: Any, query: Any) -> tuple[Any, Compiled]:
-            node, compiled = prepare(store, query)
-            return node, replace(compiled, loose=None)
-
+    if args.compare == "phrases":  # (sequences need the loose match: Compiled.phrases)
+        check_all = _compiled_as(loose=None, phrases=())
         return {
             "every candidate checked": lambda: setattr(engine, "_prepare", check_all),
-            "newest candidates checked": lambda: setattr(engine, "_prepare", prepare),
+            "newest candidates checked": lambda: setattr(engine, "_prepare", _PREPARE),
         }
     if args.compare == "plans":
         custom = "plan_cache_mode = force_custom_plan"
@@ -106,15 +114,10 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "plans made each run": lambda: setattr(engine, "window_settings", chosen),
         }
     if args.compare == "sequences":
-        prepare = engine._prepare
-
-        def on_vectors(store: Any, query: Any) -> tuple[Any, Compiled]:
-            node, compiled = prepare(store, query)
-            return node, replace(compiled, phrases=())
-
+        on_vectors = _compiled_as(phrases=())
         return {
             "phrases checked on vectors": lambda: setattr(engine, "_prepare", on_vectors),
-            "phrases checked on sequences": lambda: setattr(engine, "_prepare", prepare),
+            "phrases checked on sequences": lambda: setattr(engine, "_prepare", _PREPARE),
         }
     if args.compare == "scoring":
         own = engine._score
