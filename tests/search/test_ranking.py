@@ -263,15 +263,7 @@ def test_step_8_computes_the_ranking_vectors_of_an_existing_postgresql_index(
         conn.execute(text("DROP TABLE search_rank"))
         conn.execute(text("CREATE INDEX ix_search_tsv_sort_key ON search_tsv (sort_key)"))
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=7))
-    assert store.migrate() == [
-        "search v8",
-        "search v9",
-        "search v10",
-        "search v11",
-        "search v12",
-        "search v13",
-        "search v14",
-    ]
+    assert store.migrate() == [f"search v{step}" for step in range(8, 15)]
     with store.engine.connect() as conn:
         assert (
             sorted(conn.execute(text("SELECT article_id, tsv::text, gid, seq FROM search_rank")).all())
