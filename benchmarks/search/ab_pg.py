@@ -1,13 +1,14 @@
-"""Search A/B in one process: two variants of PostgreSQL's month slicing, parallel workers on
-and off, key lookups by bitmap or index scans, phrases checked on every candidate or on the
-newest only, on the matching vectors or on the ranking rows' phrase sequences, plans cached
-by PostgreSQL or made for each run, two snippet makers (either backend), a ranked window's
-groups read from ``search_docs`` or carried by ``search_rank``, or SQLite's windows scored by
-FTS5's ``bm25`` or from their own counts (``lantoa.search.relevance``), run query by query in
-turn over the mix.
+"""Search A/B in one process: ``search_tsv`` against a copy partitioned otherwise, parallel
+workers on and off, key lookups by bitmap or index scans, phrases checked on every candidate or
+on the newest only, on the matching vectors or on the ranking rows' phrase sequences, plans
+cached by PostgreSQL or made for each run, two snippet makers (either backend), a ranked
+window's groups read from ``search_docs`` or carried by ``search_rank``, or SQLite's windows
+scored by FTS5's ``bm25`` or from their own counts (``lantoa.search.relevance``), run query by
+query in turn over the mix.
 
-    .venv/bin/python benchmarks/search/ab_pg.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
-        --compare slices --before /tmp/before/src/lantoa/search/partitions.py --runs 5
+    .venv/bin/python benchmarks/search/copy_partitioned.py --db postgresql://postgres@127.0.0.1:5432/lantoa_bench_100000 \
+        --months 1 --as search_tsv_m
+    .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare partitions --table search_tsv_m --runs 3
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare parallel --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare lookups --runs 5
     .venv/bin/python benchmarks/search/ab_pg.py --db ... --compare phrases --runs 5
@@ -24,8 +25,8 @@ machine (its speed varies by the hour, the page cache by what ran before), more 
 changes measured. Here both variants share the connection, the cache and the minute; each query
 runs under each variant in turn (the order alternating between runs), and the median of
 ``--runs`` times per query and variant is kept. ``--before`` is a module of an earlier revision
-(``git worktree add /tmp/before <rev>``): the ``partitions.py`` whose ``slices(months,
-key_range)`` cut doubling runs of months, a ``snippet.py``, or an ``engine.py``.
+(``git worktree add /tmp/before <rev>``): a ``snippet.py`` or an ``engine.py``. (Run 9's
+``--compare slices`` compared an earlier ``partitions.py``; it left with the month partitions.)
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from queries import CLASSES, query_mix
-from sqlalchemy import func, literal_column
-from sqlalchemy.engine import Connection
+from sqlalchemy import BigInteger, Column, MetaData, func, literal_column
 
-from lantoa.search import engine, partitions, ranking, search
+from lantoa.search import engine, partitions, search, sql
+from lantoa.search.schema import _vector_table
 from lantoa.search.sql import Compiled
 from lantoa.store.api import open_store
 
@@ -55,21 +56,21 @@ BM25_WEIGHTS = (1.0, 1.0, 0.0)
 Before step 13 the table also held exact forms, weighted 50 (run 12 compared with those)."""
 
 
-def _doubling_window(before: Any) -> Callable[[Connection, Compiled, int], tuple[list[Any], bool]]:
-    """``engine._monthly_window`` as it was with the earlier ``slices``."""
+def _partitioned_as(table: str) -> dict[str, Callable[[], None]]:
+    """Search through ``search_tsv`` or through a copy of it partitioned otherwise (``table``,
+    made by ``copy_partitioned.py``): the engine's table and the parent whose partitions are
+    sliced are switched together."""
+    other = _vector_table(table, MetaData(), Column("sort_key", BigInteger, nullable=False))
+    own, parent = engine.search_tsv, partitions.PARENT
 
-    def monthly_window(conn: Connection, c: Compiled, size: int) -> tuple[list[Any], bool]:
-        found: list[Any] = []
-        for key_range in before.slices(partitions.months(conn), c.key_range):
-            want = size - len(found)
-            query = engine._window_query(replace(c, key_range=key_range), want)
-            cands, complete = ranking.window(conn, query, want)
-            found.extend(cands)
-            if not complete:
-                return found, False
-        return found, True
+    def use(tsv: Any, name: str) -> Callable[[], None]:
+        def switch() -> None:
+            engine.search_tsv = sql.search_tsv = tsv
+            partitions.PARENT = name
 
-    return monthly_window
+        return switch
+
+    return {parent: use(own, parent), table: use(other, table)}
 
 
 _PREPARE = engine._prepare
@@ -131,6 +132,8 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "bm25": lambda: setattr(engine, "_score", bm25),
             "own counts": lambda: setattr(engine, "_score", own),
         }
+    if args.compare == "partitions":
+        return _partitioned_as(args.table)
     if args.compare == "lookups":
         bitmaps = lambda c: engine.PG_WINDOW_SETTINGS  # noqa: E731 - the settings before run 10
         return {
@@ -154,11 +157,7 @@ def _variants(args: argparse.Namespace) -> dict[str, Callable[[], None]]:
             "before": lambda: setattr(engine, "make_snippet", made),
             "after": lambda: setattr(engine, "make_snippet", making),
         }
-    old, new = _doubling_window(before), engine._monthly_window
-    return {
-        "before": lambda: setattr(engine, "_monthly_window", old),
-        "after": lambda: setattr(engine, "_monthly_window", new),
-    }
+    raise AssertionError(args.compare)  # pragma: no cover
 
 
 def main() -> None:
@@ -167,7 +166,7 @@ def main() -> None:
     parser.add_argument(
         "--compare",
         choices=(
-            "slices",
+            "partitions",
             "parallel",
             "lookups",
             "phrases",
@@ -177,12 +176,15 @@ def main() -> None:
             "groups",
             "scoring",
         ),
-        default="slices",
+        required=True,
     )
-    parser.add_argument("--before", help="partitions.py, snippet.py or engine.py of the earlier revision")
+    parser.add_argument("--before", help="snippet.py or engine.py of the earlier revision")
+    parser.add_argument(
+        "--table", default="search_tsv_q", help="with --compare partitions: the copy to compare"
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if args.compare in ("slices", "snippets", "groups") and not args.before:
+    if args.compare in ("snippets", "groups") and not args.before:
         parser.error(f"--compare {args.compare} needs --before")
     store = open_store(args.db)
     queries = query_mix()

@@ -1,5 +1,6 @@
-"""PostgreSQL's month partitions of ``search_tsv``: bounds, slices, made on demand, read newest
-first with the same window as one statement over every month; steps 9 and 10's migrations."""
+"""PostgreSQL's partitions of ``search_tsv`` (quarters; months before step 15): bounds, slices,
+made on demand, read newest first with the same window as one statement over every partition;
+steps 9, 10 and 15's migrations."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.engine import Connection
 
 from lantoa.records import VN_TZ, Analysis, Article, EnrichedArticle, Source, SourceLevel
 from lantoa.search import partitions, ranking, search
-from lantoa.search.engine import _monthly_window, _window_query
+from lantoa.search.engine import _partitioned_window, _window_query
 from lantoa.search.index import MAX_SECOND, key_token, pairs, sort_key
 from lantoa.search.query import parse
 from lantoa.search.schema import search_keys
@@ -57,15 +59,30 @@ def test_the_months_at_both_ends_of_the_key_space_reach_its_ends() -> None:
     assert partitions.key_bounds(last)[1] == (MAX_SECOND + 1) << 30
 
 
+def test_a_new_partition_spans_its_quarter_cut_short_by_partitions_made_before() -> None:
+    may = sort_key(datetime(2024, 5, 10, tzinfo=UTC), 1)
+    april, june = partitions.key_bounds((2024, 4)), partitions.key_bounds((2024, 6))
+    quarter = (april[0], june[1])
+    assert partitions.span_of(may) == quarter
+    assert partitions.span_of(may, [april]) == (april[1], june[1])
+    assert partitions.span_of(may, [june, april]) == partitions.key_bounds((2024, 5))
+    assert partitions.span_of(may, [partitions.key_bounds((2024, 7))]) == quarter  # beyond: no cut
+    year = (partitions.key_bounds((2024, 1))[0], partitions.key_bounds((2024, 12))[1])
+    assert partitions.span_of(may, months=12) == year
+    with pytest.raises(ValueError, match="already has its partition"):
+        partitions.span_of(may, [quarter])
+
+
 MONTHS = [(y, m) for y in (2024, 2023, 2022) for m in range(12, 0, -1)]  # newest first
 CUT = {m: partitions.key_bounds(m)[0] for m in MONTHS}
+SPANS = [partitions.key_bounds(m) for m in MONTHS]  # slices read partitions of any width alike
 
 
 def _slices(
     sizes: list[float], key_range: tuple[int | None, int | None], want: int, rate: float
 ) -> list[tuple[int | None, int | None]]:
     """The slices read when every article read matches at ``rate``, until ``want`` are found
-    (as ``engine._monthly_window`` stops)."""
+    (as ``engine._partitioned_window`` stops)."""
     by_start = {CUT[m]: size for m, size in zip(MONTHS, sizes, strict=True)}
     read: list[tuple[int | None, int | None]] = []
 
@@ -73,7 +90,7 @@ def _slices(
         articles = sum(n for start, n in by_start.items() for lo, hi in read if _inside(start, lo, hi))
         return int(articles * rate)
 
-    for key_range_read in partitions.slices(list(zip(MONTHS, sizes, strict=True)), key_range, want, found):
+    for key_range_read in partitions.slices(list(zip(SPANS, sizes, strict=True)), key_range, want, found):
         read.append(key_range_read)
         if found() >= want:
             break
@@ -125,37 +142,37 @@ def test_slices_size_months_by_their_articles_not_their_count() -> None:
     ]
 
 
-def test_month_sizes_are_the_planners_counts_and_the_mean_for_months_not_analysed(
+def test_span_sizes_are_the_planners_counts_and_the_mean_for_partitions_not_analysed(
     store: Store, corpus: dict[str, int]
 ) -> None:
     with store.engine.begin() as conn:
-        sizes = partitions.month_sizes(conn)
-        assert [m for m, _ in sizes] == partitions.months(conn)
-        assert {n for _, n in sizes} == {1.0}  # none analysed yet: months weigh alike
+        sizes = partitions.span_sizes(conn)
+        assert [s for s, _ in sizes] == partitions.spans(conn)
+        assert {n for _, n in sizes} == {1.0}  # none analysed yet: partitions weigh alike
         newest = partitions.partition_name(sizes[0][0])
         query = "SELECT count(*) FROM search_tsv WHERE tableoid = to_regclass(:name)"
         count = conn.execute(text(query), {"name": newest}).scalar_one()
         conn.execute(text(f"ANALYZE {newest}"))
-        assert [n for _, n in partitions.month_sizes(conn)] == [float(count)] * len(sizes)
+        assert [n for _, n in partitions.span_sizes(conn)] == [float(count)] * len(sizes)
 
 
-def test_indexing_makes_one_partition_for_each_month_of_publication(
+def test_indexing_makes_one_partition_for_each_quarter_of_publication(
     store: Store, corpus: dict[str, int]
 ) -> None:
     with store.engine.connect() as conn:
-        made = partitions.months(conn)
+        made = partitions.spans(conn)
         placed = dict(conn.execute(text("SELECT article_id, tableoid::regclass::text FROM search_tsv")).all())
         published = dict(conn.execute(select(articles.c.id, articles.c.published)).all())
     wanted = {}
     for article_id in corpus.values():
         local = published[article_id].astimezone(VN_TZ)
-        wanted[article_id] = partitions.partition_name((local.year, local.month))
+        wanted[article_id] = f"search_tsv_p{local.year:04d}{(local.month - 1) // 3 * 3 + 1:02d}"
     assert placed == wanted
-    assert {partitions.partition_name(m) for m in made} == set(wanted.values())
-    assert made == sorted(made, reverse=True) and len(made) >= 5
+    assert {partitions.partition_name(s) for s in made} == set(wanted.values())
+    assert made == sorted(made, reverse=True) and len(made) >= 3
 
 
-def test_an_undated_article_gets_the_first_month_and_is_found(store: Store, corpus: dict[str, int]) -> None:
+def test_an_undated_article_gets_the_first_quarter_and_is_found(store: Store, corpus: dict[str, int]) -> None:
     source = Source("Báo Thử", "https://baothu.example", SourceLevel.PRESS)
     store.upsert_source(source)
     article = Article(
@@ -166,24 +183,24 @@ def test_an_undated_article_gets_the_first_month_and_is_found(store: Store, corp
     )
     article_id = store.save_article(EnrichedArticle(article, Analysis())).article_id
     with store.engine.connect() as conn:
-        assert (1970, 1) in partitions.months(conn)
+        assert partitions.spans(conn)[-1] == (0, partitions.key_bounds((1970, 3))[1])
     assert article_id in {h.id for h in search(store, "hoi nghi", groups=False).hits}
 
 
 @pytest.mark.parametrize(
     "query", ["hoi nghi", "Đảng", '"thông tin đối ngoại" OR dang', "ngu dan date:2024-06"]
 )
-def test_the_monthly_window_is_the_window_of_one_statement_over_every_month(
+def test_the_partitioned_window_is_the_window_of_one_statement_over_every_partition(
     store: Store, corpus: dict[str, int], query: str
 ) -> None:
-    """Windows smaller than the matches end inside a month, between months and at the end."""
+    """Windows smaller than the matches end inside a partition, between two and at the end."""
     compiled = compile_query(parse(query), "postgresql")
     with store.engine.connect() as conn:
         whole = ranking.window(conn, _window_query(compiled, 100), 100)
         assert whole[1] and len(whole[0]) >= 2
         for size in range(len(whole[0]) + 2):
             expected = ranking.window(conn, _window_query(compiled, size), size)
-            assert _monthly_window(conn, compiled, size) == expected
+            assert _partitioned_window(conn, compiled, size) == expected
 
 
 def test_step_9_partitions_an_existing_index_without_changing_a_result(
@@ -193,7 +210,7 @@ def test_step_9_partitions_an_existing_index_without_changing_a_result(
     before = [[(h.id, h.score) for h in search(store, q).hits] for q in queries]
     with store.engine.begin() as conn:
         entries = sorted(conn.execute(text("SELECT article_id, sort_key, tsv::text FROM search_tsv")).all())
-        made = partitions.months(conn)
+        made = partitions.spans(conn)
         conn.execute(text("CREATE TABLE search_tsv_old AS SELECT article_id, tsv, sort_key FROM search_tsv"))
         conn.execute(text("DROP TABLE search_tsv"))
         conn.execute(text("ALTER TABLE search_tsv_old RENAME TO search_tsv"))
@@ -201,29 +218,30 @@ def test_step_9_partitions_an_existing_index_without_changing_a_result(
         conn.execute(text("CREATE INDEX ix_search_tsv_gin ON search_tsv USING gin (tsv)"))
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=8))
         assert not partitions.is_partitioned(conn)
-    assert store.migrate() == [f"search v{step}" for step in range(9, 15)]
+    assert store.migrate() == [f"search v{step}" for step in range(9, 16)]
     with store.engine.connect() as conn:
-        assert partitions.is_partitioned(conn) and partitions.months(conn) == made
+        assert partitions.is_partitioned(conn) and partitions.spans(conn) == made
         assert (
             sorted(conn.execute(text("SELECT article_id, sort_key, tsv::text FROM search_tsv")).all())
             == entries
         )
         assert conn.execute(text("SELECT to_regclass('search_tsv_v8')")).scalar() is None
     assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
-    assert all(before) and len(made) >= 5
+    assert all(before) and len(made) >= 4
 
 
-def test_two_writers_make_a_new_month_once_and_searches_are_not_blocked(
+def test_two_writers_make_a_new_partition_once_and_searches_are_not_blocked(
     store: Store, corpus: dict[str, int]
 ) -> None:
-    """The first writer holds the month's lock until it commits; the second then finds the month
-    made. Meanwhile searches run (were they waiting for the first writer, this test would hang
+    """The first writer holds the partitions' lock until it commits; the second then finds the
+    partition made. Meanwhile searches run (were they waiting for the first writer, this test would hang
     until pytest's timeout fails it)."""
     key = sort_key(datetime(2030, 5, 10, tzinfo=UTC), 999_999)
     second: list[object] = []
     with store.engine.connect() as first_conn, store.engine.connect() as second_conn:
         first_tx = first_conn.begin()
-        assert partitions.ensure(first_conn, [key]) == [(2030, 5)]
+        quarter = (partitions.key_bounds((2030, 4))[0], partitions.key_bounds((2030, 6))[1])
+        assert partitions.ensure(first_conn, [key]) == [quarter]
 
         def second_writer() -> None:
             with second_conn.begin():
@@ -234,13 +252,13 @@ def test_two_writers_make_a_new_month_once_and_searches_are_not_blocked(
         thread.join(timeout=1.0)
         assert thread.is_alive() and not second  # waiting for the first writer's lock
         with store.engine.connect() as reader:
-            assert (2030, 5) not in partitions.months(reader)  # not committed yet
+            assert quarter not in partitions.spans(reader)  # not committed yet
         assert search(store, "hoi nghi").total >= 1
         first_tx.commit()
         thread.join(timeout=10)
     assert second == [[]]
     with store.engine.connect() as conn:
-        assert (2030, 5) in partitions.months(conn)
+        assert quarter in partitions.spans(conn)
 
 
 def _step_9_vector(exact: list[str], keys: list[tuple[str, str]]) -> str:
@@ -281,10 +299,67 @@ def test_step_10_keeps_folded_lexemes_only_as_indexing_writes_them_and_no_result
                 {"v": old, "i": row.id},
             )
         conn.execute(update(schema_versions).where(schema_versions.c.component == "search").values(version=9))
-    assert store.migrate() == [f"search v{step}" for step in range(10, 15)]
+    assert store.migrate() == [f"search v{step}" for step in range(10, 16)]
     with store.engine.connect() as conn:
         assert dict(conn.execute(text("SELECT article_id, tsv::text FROM search_tsv")).all()) == fresh
         assert conn.execute(
             text("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'search_tsv_p%tsv_idx'")
-        ).scalar() == len(partitions.months(conn))
+        ).scalar() == len(partitions.spans(conn))
     assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
+
+
+def _to_months(conn: Connection) -> list[partitions.Span]:
+    """Bring ``search_tsv`` back to one partition a month, as steps 9 to 14 made it."""
+    conn.execute(text("CREATE TEMPORARY TABLE kept ON COMMIT DROP AS SELECT * FROM search_tsv"))
+    for span in partitions.spans(conn):
+        conn.execute(text(f"DROP TABLE {partitions.partition_name(span)}"))
+    keys = conn.execute(text("SELECT sort_key FROM kept")).scalars()
+    months = sorted({partitions.span_of(k, months=1) for k in keys}, reverse=True)
+    for low, high in months:
+        name = partitions.partition_name((low, high))
+        conn.execute(text(f"CREATE TABLE {name} (LIKE search_tsv INCLUDING ALL)"))
+        conn.execute(
+            text(f"ALTER TABLE search_tsv ATTACH PARTITION {name} FOR VALUES FROM ({low}) TO ({high})")
+        )
+    conn.execute(
+        text("INSERT INTO search_tsv (article_id, tsv, sort_key) SELECT article_id, tsv, sort_key FROM kept")
+    )
+    return months
+
+
+def test_step_15_makes_the_month_partitions_of_step_14_quarters_without_changing_a_result(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    """Before it, a writer fills a month missing from a quarter whose other months have
+    partitions with a partition of that month alone; after it, every quarter is one partition,
+    indexed, with the same rows."""
+    queries = (
+        "hoi nghi",
+        "Đảng",
+        '"thông tin đối ngoại" OR dang',
+        "dang date:2024-01..2024-04",
+        '"thông tin đối ngoại"',
+    )
+    before = [[(h.id, h.score) for h in search(store, q).hits] for q in queries]
+    rows = "SELECT article_id, sort_key, tsv::text FROM search_tsv"
+    may = sort_key(datetime(2024, 5, 5, tzinfo=UTC), 10**6)
+    with store.engine.begin() as conn:
+        entries = sorted(conn.execute(text(rows)).all())
+        quarters = partitions.spans(conn)
+        months = _to_months(conn)
+        assert partitions.spans(conn) == months and len(months) > len(quarters) >= 3
+        assert partitions.ensure(conn, [may]) == [partitions.key_bounds((2024, 5))]
+        conn.execute(
+            update(schema_versions).where(schema_versions.c.component == "search").values(version=14)
+        )
+    assert store.migrate() == ["search v15"]
+    with store.engine.connect() as conn:
+        assert partitions.spans(conn) == quarters
+        assert sorted(conn.execute(text(rows)).all()) == entries
+        indexed = (
+            "SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'search_tsv_p%' AND indexdef LIKE '%gin%'"
+        )
+        assert conn.execute(text(indexed)).scalar() == len(quarters)
+        assert conn.execute(text("SELECT to_regclass('search_tsv_regrouped')")).scalar() is None
+    assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
+    assert all(before)

@@ -153,7 +153,7 @@ def test_steps_12_and_13_index_folded_forms_with_counts_and_drop_the_recent_tier
         conn.execute(
             update(schema_versions).where(schema_versions.c.component == "search").values(version=11)
         )
-    assert store.migrate() == [f"search v{step}" for step in range(12, 15)]
+    assert store.migrate() == [f"search v{step}" for step in range(12, 16)]
     assert [[(h.id, h.score) for h in search(store, q).hits] for q in queries] == before
     assert all(before)
     if sqlite:

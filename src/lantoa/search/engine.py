@@ -180,18 +180,18 @@ def _score(c: Compiled, tsv: Any) -> Any:
 
 
 def _window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], bool]:
-    """The result window (``ranking.window``): PostgreSQL reads it month by month."""
+    """The result window (``ranking.window``): PostgreSQL reads it partition by partition."""
     if c.fts is not None and c.dialect == "postgresql":
-        return _monthly_window(conn, c, size)
+        return _partitioned_window(conn, c, size)
     return ranking.window(conn, _window_query(c, size), size)
 
 
-def _monthly_window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], bool]:
-    """PostgreSQL: the result window read month partitions newest first, as many months per
+def _partitioned_window(conn: Connection, c: Compiled, size: int) -> tuple[list[Candidate], bool]:
+    """PostgreSQL: the result window read from the partitions newest first, as many per
     statement as the matches still wanted need (``partitions.slices``), until it is full."""
     found: list[Candidate] = []
-    months = partitions.month_sizes(conn)
-    for key_range in partitions.slices(months, c.key_range, size + 1, lambda: len(found)):
+    spans = partitions.span_sizes(conn)
+    for key_range in partitions.slices(spans, c.key_range, size + 1, lambda: len(found)):
         want = size - len(found)
         cands, complete = ranking.window(conn, _window_query(replace(c, key_range=key_range), want), want)
         found.extend(cands)
